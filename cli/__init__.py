@@ -1,0 +1,1 @@
+"""The Typer CLI (installed as ``quotes.cli``): parse, call the library, render."""

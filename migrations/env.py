@@ -1,0 +1,60 @@
+"""Alembic environment: the URL comes from quotes.settings, like the CLI's.
+
+When called from :mod:`quotes.migrate`, the engine the CLI opened (with its
+SQLite pragmas) is reused; run from the ``alembic`` command line, the URL is
+``-x db=TARGET``, then ``sqlalchemy.url``, then ``QUOTES_DATABASE_URL`` and the
+default data directory.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic import context
+
+from quotes.db import build_engine, resolve_url
+from quotes.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+#: Objects that exist only in migrations (back-end specific full-text search).
+FTS_ONLY = {"search_vector", "ix_quotes_search_vector"}
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    if name is None:
+        return True
+    if type_ == "table" and name.startswith("quotes_fts"):
+        return False
+    return name not in FTS_ONLY
+
+
+def _engine() -> Any:
+    engine = config.attributes.get("engine")
+    if engine is not None:
+        return engine
+    target = context.get_x_argument(as_dictionary=True).get("db") or config.get_main_option(
+        "sqlalchemy.url"
+    )
+    return build_engine(resolve_url(target))
+
+
+def run_migrations() -> None:
+    engine = _engine()
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            include_name=include_name,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        connection.commit()
+
+
+if context.is_offline_mode():
+    raise SystemExit("quotes migrations run online only: pass a database with -x db=TARGET")
+run_migrations()

@@ -1,0 +1,1 @@
+"""Revision files; each one is a step Alembic can apply and undo."""

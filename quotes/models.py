@@ -1,0 +1,251 @@
+"""The schema: SQLAlchemy 2 typed models for the whole product.
+
+Alembic owns every change to these tables (``migrations/``); tests check that
+autogenerate finds no difference between these models and the head revision.
+Full-text indexes are back-end specific and live only in the migrations (an
+FTS5 table on SQLite, a generated ``tsvector`` column on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+QUOTE_KINDS = ("quote", "paraphrase")
+STANCE_LABELS = ("favor", "against", "neutral")
+METHODS = ("manual", "auto")
+DATE_PRECISIONS = ("day", "month", "year")
+
+
+def utcnow() -> datetime:
+    """Timestamps are stored in UTC."""
+    return datetime.now(UTC)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Speaker(Base):
+    """A person (or body) whose statements are recorded."""
+
+    __tablename__ = "speakers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = mapped_column(String(300), unique=True)
+    country: Mapped[str | None] = mapped_column(String(100))
+    party: Mapped[str | None] = mapped_column(String(200))
+    wikidata_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    aliases: Mapped[list[SpeakerAlias]] = relationship(
+        back_populates="speaker", cascade="all, delete-orphan", order_by="SpeakerAlias.alias"
+    )
+    roles: Mapped[list[Role]] = relationship(
+        back_populates="speaker", cascade="all, delete-orphan", order_by="Role.start_date"
+    )
+
+
+class SpeakerAlias(Base):
+    """Another name for a speaker; the canonical name is stored here too.
+
+    ``alias_key`` is the case-folded alias and is unique, so one name resolves
+    to at most one speaker on every back end.
+    """
+
+    __tablename__ = "speaker_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    speaker_id: Mapped[int] = mapped_column(
+        ForeignKey("speakers.id", ondelete="CASCADE"), index=True
+    )
+    alias: Mapped[str] = mapped_column(String(300))
+    alias_key: Mapped[str] = mapped_column(String(300), unique=True)
+
+    speaker: Mapped[Speaker] = relationship(back_populates="aliases")
+
+
+class Role(Base):
+    """An office a speaker held (title at organisation, from/to)."""
+
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    speaker_id: Mapped[int] = mapped_column(
+        ForeignKey("speakers.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    organisation: Mapped[str | None] = mapped_column(String(300))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+
+    speaker: Mapped[Speaker] = relationship(back_populates="roles")
+
+
+class Source(Base):
+    """Where a statement was published; one quote can have many."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str | None] = mapped_column(String(2048), unique=True)
+    outlet: Mapped[str | None] = mapped_column(String(300))
+    title: Mapped[str | None] = mapped_column(String(1000))
+    published_date: Mapped[date | None] = mapped_column(Date)
+    published_precision: Mapped[str | None] = mapped_column(String(5))
+
+
+class QuoteSource(Base):
+    """Link between a quote and one of its sources."""
+
+    __tablename__ = "quote_sources"
+
+    quote_id: Mapped[int] = mapped_column(
+        ForeignKey("quotes.id", ondelete="CASCADE"), primary_key=True
+    )
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    source: Mapped[Source] = relationship()
+
+
+class Quote(Base):
+    """One statement by one speaker: the unit everything else hangs off."""
+
+    __tablename__ = "quotes"
+    __table_args__ = (
+        UniqueConstraint("speaker_id", "text_hash"),
+        Index("ix_quotes_speaker_id_date", "speaker_id", "date"),
+        CheckConstraint(_in("kind", QUOTE_KINDS), name="kind"),
+        CheckConstraint(_in("date_precision", DATE_PRECISIONS), name="date_precision"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="RESTRICT"))
+    text: Mapped[str] = mapped_column(Text)
+    text_hash: Mapped[str] = mapped_column(String(64), index=True)
+    date: Mapped[date | None] = mapped_column(Date, index=True)
+    date_precision: Mapped[str | None] = mapped_column(String(5))
+    kind: Mapped[str] = mapped_column(String(10), default="quote")
+    context: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    speaker: Mapped[Speaker] = relationship()
+    source_links: Mapped[list[QuoteSource]] = relationship(
+        cascade="all, delete-orphan", order_by="QuoteSource.created_at"
+    )
+    topic_links: Mapped[list[QuoteTopic]] = relationship(cascade="all, delete-orphan")
+    stances: Mapped[list[StanceAssessment]] = relationship(cascade="all, delete-orphan")
+
+
+class Topic(Base):
+    """A subject with a proposition: the favor pole and its opposite.
+
+    Stance labels are always relative to the favor pole; the pole texts drive
+    zero-shot stance scoring, so they are written as full statements.
+    """
+
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    description: Mapped[str] = mapped_column(Text)
+    favor_pole: Mapped[str] = mapped_column(Text)
+    against_pole: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class QuoteTopic(Base):
+    """A quote is about a topic; set by a person (manual) or by assignment (auto)."""
+
+    __tablename__ = "quote_topics"
+    __table_args__ = (CheckConstraint(_in("origin", METHODS), name="origin"),)
+
+    quote_id: Mapped[int] = mapped_column(
+        ForeignKey("quotes.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic_id: Mapped[int] = mapped_column(
+        ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    origin: Mapped[str] = mapped_column(String(6), default="manual")
+    confidence: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    topic: Mapped[Topic] = relationship()
+
+
+class Embedding(Base):
+    """A quote's vector under one model, stored portably as float32 bytes.
+
+    ``content_hash`` is the hash of the embedded text so a changed text is
+    re-embedded and identical texts can share one computation.
+    """
+
+    __tablename__ = "embeddings"
+    __table_args__ = (UniqueConstraint("quote_id", "model"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"))
+    model: Mapped[str] = mapped_column(String(300), index=True)
+    dimension: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StanceAssessment(Base):
+    """Where a quote stands on a topic: label, score in [-1, 1], and who said so.
+
+    At most one manual and one automatic assessment per (quote, topic); the
+    manual one wins and is never overwritten by automatic runs.
+    """
+
+    __tablename__ = "stance_assessments"
+    __table_args__ = (
+        UniqueConstraint("quote_id", "topic_id", "method"),
+        Index("ix_stance_assessments_topic_id_label", "topic_id", "label"),
+        CheckConstraint(_in("label", STANCE_LABELS), name="label"),
+        CheckConstraint(_in("method", METHODS), name="method"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"))
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(8))
+    score: Mapped[float] = mapped_column(Float)
+    method: Mapped[str] = mapped_column(String(6))
+    model: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    topic: Mapped[Topic] = relationship()

@@ -1,0 +1,1 @@
+"""Bundled seed data: default topics and the seed article's quotations."""
