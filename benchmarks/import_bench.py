@@ -34,27 +34,123 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-BATCH = 5_000
 
-WORDS = (
-    "arctic security tariffs sovereignty alliance trade defence border treaty talks nation "
-    "minister allies sanctions economy growth jobs workers energy gas oil climate deal "
-    "negotiate respect future partners commitment pressure response strategy region island "
-    "military budget spending deterrence cooperation dialogue framework agreement promise "
-    "taxes import export market industry farmers steel cars tech chips investment capital "
-    "people voters country government parliament election reform law court rights freedom "
-    "peace war threat risk crisis plan vision strong fair open free firm clear necessary"
-).split()
-FIRST = "Anna Lars Mette Mark Donald Ursula Emmanuel Olaf Giorgia Pedro Keir Justin Jens Ulf".split()
-LAST = "Rutte Frederiksen Trump Leyen Macron Scholz Meloni Sanchez Starmer Trudeau Stoltenberg".split()
+WORDS = [
+    "arctic",
+    "security",
+    "tariffs",
+    "sovereignty",
+    "alliance",
+    "trade",
+    "defence",
+    "border",
+    "treaty",
+    "talks",
+    "nation",
+    "minister",
+    "allies",
+    "sanctions",
+    "economy",
+    "growth",
+    "jobs",
+    "workers",
+    "energy",
+    "gas",
+    "oil",
+    "climate",
+    "deal",
+    "negotiate",
+    "respect",
+    "future",
+    "partners",
+    "commitment",
+    "pressure",
+    "response",
+    "strategy",
+    "region",
+    "island",
+    "military",
+    "budget",
+    "spending",
+    "deterrence",
+    "cooperation",
+    "dialogue",
+    "framework",
+    "agreement",
+    "promise",
+    "taxes",
+    "import",
+    "export",
+    "market",
+    "industry",
+    "farmers",
+    "steel",
+    "cars",
+    "tech",
+    "chips",
+    "investment",
+    "capital",
+    "people",
+    "voters",
+    "country",
+    "government",
+    "parliament",
+    "election",
+    "reform",
+    "law",
+    "court",
+    "rights",
+    "freedom",
+    "peace",
+    "war",
+    "threat",
+    "risk",
+    "crisis",
+    "plan",
+    "vision",
+    "strong",
+    "fair",
+    "open",
+    "free",
+    "firm",
+    "clear",
+    "necessary",
+]
+FIRST = [
+    "Anna",
+    "Lars",
+    "Mette",
+    "Mark",
+    "Donald",
+    "Ursula",
+    "Emmanuel",
+    "Olaf",
+    "Giorgia",
+    "Pedro",
+    "Keir",
+    "Justin",
+    "Jens",
+    "Ulf",
+]
+LAST = [
+    "Rutte",
+    "Frederiksen",
+    "Trump",
+    "Leyen",
+    "Macron",
+    "Scholz",
+    "Meloni",
+    "Sanchez",
+    "Starmer",
+    "Trudeau",
+    "Stoltenberg",
+]
 
 
 def synthetic_csv(path: Path, rows: int, seed: int = 7) -> None:
     """Varied rows: every text different, 2,000 speakers, dates across 2010-2026."""
     rng = random.Random(seed)
-    speakers = [
-        f"{rng.choice(FIRST)} {rng.choice(LAST)}-{i:04d}" for i in range(2_000)
-    ]
+    speakers = [f"{rng.choice(FIRST)} {rng.choice(LAST)}-{i:04d}" for i in range(2_000)]
     outlets = [f"Outlet {i}" for i in range(40)]
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -65,49 +161,6 @@ def synthetic_csv(path: Path, rows: int, seed: int = 7) -> None:
             date = f"{rng.randint(2010, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
             context = f"Remarks at event {i % 997}" if i % 3 == 0 else ""
             writer.writerow([text, rng.choice(speakers), date, rng.choice(outlets), context])
-
-
-SQLITE_FLOOR = r"""
-import csv, sqlite3, sys
-path, db = sys.argv[1], sys.argv[2]
-con = sqlite3.connect(db, isolation_level=None)
-con.execute("PRAGMA journal_mode=WAL"); con.execute("PRAGMA synchronous=NORMAL")
-con.executescript('''
-CREATE TABLE quotes (id INTEGER PRIMARY KEY, speaker TEXT NOT NULL, text TEXT NOT NULL,
-    date TEXT, outlet TEXT, context TEXT);
-CREATE INDEX ix_speaker_date ON quotes (speaker, date);
-CREATE VIRTUAL TABLE quotes_fts USING fts5(text, content='quotes', content_rowid='id',
-    tokenize='porter unicode61 remove_diacritics 2');
-CREATE TRIGGER quotes_ai AFTER INSERT ON quotes BEGIN
-    INSERT INTO quotes_fts(rowid, text) VALUES (new.id, new.text); END;
-''')
-sql = "INSERT INTO quotes (text, speaker, date, outlet, context) VALUES (?, ?, ?, ?, ?)"
-with open(path, newline="", encoding="utf-8") as f:
-    reader = csv.reader(f); next(reader); batch = []
-    for row in reader:
-        batch.append(row)
-        if len(batch) == %(batch)d:
-            con.execute("BEGIN"); con.executemany(sql, batch); con.execute("COMMIT"); batch = []
-    con.execute("BEGIN"); con.executemany(sql, batch); con.execute("COMMIT")
-""" % {"batch": BATCH}
-
-POSTGRES_FLOOR = r"""
-import sys, psycopg
-path, name = sys.argv[1], sys.argv[2]
-with psycopg.connect(f"host=127.0.0.1 port=5432 user=postgres dbname={name}") as con:
-    con.execute('''CREATE TABLE quotes (id serial PRIMARY KEY, text text NOT NULL,
-        speaker text NOT NULL, date date, outlet text, context text,
-        search_vector tsvector GENERATED ALWAYS AS (to_tsvector('english', text)) STORED)''')
-    con.execute("CREATE INDEX ix_speaker_date ON quotes (speaker, date)")
-    con.execute("CREATE INDEX ix_search ON quotes USING gin (search_vector)")
-    con.commit()
-    with con.cursor() as cur, open(path, "rb") as f:
-        with cur.copy("COPY quotes (text, speaker, date, outlet, context) FROM STDIN "
-                      "WITH (FORMAT csv, HEADER true)") as copy:
-            while chunk := f.read(1 << 20):
-                copy.write(chunk)
-    con.commit()
-"""
 
 
 def run_measured(args: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
@@ -134,12 +187,8 @@ import resource, runpy, sys
 target = sys.argv[1]
 sys.argv = sys.argv[1:]
 try:
-    if target.endswith(".py") or target == "-c":
-        if target == "-c":
-            code = sys.argv[1]; sys.argv = sys.argv[1:]
-            exec(compile(code, "<floor>", "exec"), {"__name__": "__main__"})
-        else:
-            runpy.run_path(target, run_name="__main__")
+    if target.endswith(".py"):
+        runpy.run_path(target, run_name="__main__")
     else:
         from quotes.cli.main import app
         sys.argv = ["quotes", *sys.argv[1:]]
@@ -186,7 +235,8 @@ def pg_available() -> bool:
 
 def line(label: str, rows: int, seconds: float, peak: int, floor: float | None = None) -> str:
     ratio = f"  {seconds / floor:5.2f}x floor" if floor else ""
-    return f"  {label:<34} {rows / seconds:>10,.0f} rows/s  {seconds:7.1f} s  peak {peak:5d} MiB{ratio}"
+    rate = f"{rows / seconds:>10,.0f} rows/s"
+    return f"  {label:<34} {rate}  {seconds:7.1f} s  peak {peak:5d} MiB{ratio}"
 
 
 def main() -> None:
@@ -204,31 +254,37 @@ def main() -> None:
             synthetic_csv(data, rows)
             size = data.stat().st_size / 2**20
             print(f"\n{rows:,} rows ({size:.0f} MiB CSV)")
-            floor_s, floor_peak, _ = measured_python("-c", SQLITE_FLOOR, str(data),
-                                                     str(work / f"floor-{rows}.db"))
+            floor_s, floor_peak, _ = measured_python(
+                str(HERE / "floor_sqlite.py"), str(data), str(work / f"floor-{rows}.db")
+            )
             print(line("sqlite3 executemany + FTS5 (floor)", rows, floor_s, floor_peak))
             db = work / f"quotes-{rows}.db"
-            seconds, peak, out = measured_python("quotes", "import", str(data), "--db", str(db),
-                                                 "--json")
+            seconds, peak, out = measured_python(
+                "quotes", "import", str(data), "--db", str(db), "--json"
+            )
             summary = json.loads(out)
             assert summary["added"] == rows, summary
             print(line("quotes import (SQLite)", rows, seconds, peak, floor_s))
-            again, again_peak, out = measured_python("quotes", "import", str(data), "--db",
-                                                     str(db), "--json")
+            again, again_peak, out = measured_python(
+                "quotes", "import", str(data), "--db", str(db), "--json"
+            )
             assert json.loads(out)["added"] == 0
             print(line("same file again (all duplicates)", rows, again, again_peak))
             if postgres:
                 name = pg_create()
                 try:
-                    floor_s, floor_peak, _ = measured_python("-c", POSTGRES_FLOOR, str(data), name)
+                    floor_s, floor_peak, _ = measured_python(
+                        str(HERE / "floor_postgres.py"), str(data), name
+                    )
                 finally:
                     pg_drop(name)
                 print(line("PostgreSQL COPY (floor)", rows, floor_s, floor_peak))
                 name = pg_create()
                 try:
                     url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-                    seconds, peak, out = measured_python("quotes", "import", str(data), "--db",
-                                                         url, "--json")
+                    seconds, peak, out = measured_python(
+                        "quotes", "import", str(data), "--db", url, "--json"
+                    )
                     assert json.loads(out)["added"] == rows
                 finally:
                     pg_drop(name)

@@ -112,8 +112,9 @@ def test_tsv_does_no_quote_processing() -> None:
     ],
 )
 def test_a_json_line_that_is_not_an_object_is_rejected(line: str, reason: str) -> None:
-    got = parsed(f'{{"text": "a", "speaker": "b"}}\n{line}\n{{"text": "c", "speaker": "d"}}\n',
-                 "jsonl")
+    got = parsed(
+        f'{{"text": "a", "speaker": "b"}}\n{line}\n{{"text": "c", "speaker": "d"}}\n', "jsonl"
+    )
     assert isinstance(got[0], Record) and isinstance(got[2], Record)
     assert isinstance(got[1], Rejected) and got[1].reason.startswith(reason)
 
@@ -132,8 +133,11 @@ def test_format_comes_from_the_extension_unless_given() -> None:
 def test_mapping_by_header_name_number_and_map() -> None:
     columns = resolve_columns(["Tweet", "author", "Date"], parse_map(["text=tweet,speaker=2"]))
     assert columns.index == {"date": 2, "text": 0, "speaker": 1}
-    assert columns.values(["hello", "Ann", "2020"]) == {"date": "2020", "text": "hello",
-                                                        "speaker": "Ann"}
+    assert columns.values(["hello", "Ann", "2020"]) == {
+        "date": "2020",
+        "text": "hello",
+        "speaker": "Ann",
+    }
 
 
 def test_missing_required_columns_are_named_in_one_error() -> None:

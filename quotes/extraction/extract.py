@@ -55,6 +55,8 @@ class Candidate:
     cue: str | None
     partial: bool
     spans: tuple[tuple[int, int], ...]
+    #: the article's sentence the quotation starts in (context for a partial one)
+    sentence: tuple[int, int] = (0, 0)
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's candidate object, plus ``partial`` and ``spans``."""
@@ -93,6 +95,7 @@ class _Draft:
     sentence: int
     paragraph: int
     cue_id: tuple[int, int] | None = None
+    bounds: tuple[int, int] = (0, 0)
 
 
 def extract_quotations(text: str, known_speakers: Iterable[str] = ()) -> list[Candidate]:
@@ -193,7 +196,15 @@ class _Reader:
                 return
             cue_words = self._cue_text(tokens, governing.first, governing.last)
             self.drafts.append(
-                _Draft([part], speakers[id(governing)], cue_words, True, index, paragraph)
+                _Draft(
+                    [part],
+                    speakers[id(governing)],
+                    cue_words,
+                    True,
+                    index,
+                    paragraph,
+                    bounds=self._bounds(index),
+                )
             )
             return
 
@@ -233,7 +244,15 @@ class _Reader:
             previous.parts.append(part)
             return
         partial = content[:1].islower()
-        self.drafts.append(_Draft([part], speaker, cue_text, partial, index, paragraph, cue_id))
+        self.drafts.append(
+            _Draft(
+                [part], speaker, cue_text, partial, index, paragraph, cue_id, self._bounds(index)
+            )
+        )
+
+    def _bounds(self, index: int) -> tuple[int, int]:
+        sentence = self.sentences[index][1]
+        return sentence.start, sentence.end
 
     def _part(self, token: Token) -> _Part | None:
         """The quoted words without the marks, surrounding spaces and a lead-in comma."""
@@ -311,6 +330,7 @@ class _Reader:
             cue=draft.cue,
             partial=draft.partial,
             spans=tuple((p.start, p.end) for p in draft.parts),
+            sentence=draft.bounds,
         )
 
 

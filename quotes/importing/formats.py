@@ -57,7 +57,7 @@ def format_for(path: str, explicit: str | None) -> Format:
         value = explicit.lower()
         if value not in FORMATS:
             raise BadInputError(f"unknown --format {explicit!r}: use csv, tsv or jsonl.")
-        return value  # type: ignore[return-value]
+        return value
     for extension, found in _EXTENSIONS.items():
         if path.lower().endswith(extension):
             return found

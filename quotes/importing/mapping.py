@@ -88,7 +88,9 @@ def resolve_columns(header: Sequence[str] | None, mapping: dict[str, str]) -> Co
         number = _column_number(column)
         if number is not None:
             if number < 1 or (header is not None and number > len(header)):
-                width = f"the header has {len(header)}" if header is not None else "columns start at 1"
+                width = (
+                    f"the header has {len(header)}" if header is not None else "columns start at 1"
+                )
                 raise BadInputError(f"--map {field}={column}: no column {number} ({width}).")
             index[field] = number - 1
         elif header is None:

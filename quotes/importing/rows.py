@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from quotes.dates import parse_date_with_format
+from quotes.dates import PartialDate, parse_date_with_format
 from quotes.errors import BadInputError
 from quotes.models import STANCE_LABELS
 from quotes.normalize import MAX_TEXT_LENGTH, clean_text, name_key, text_hash
@@ -47,8 +47,19 @@ class ImportRow:
         return bool(self.url or self.outlet or self.topics or self.stances)
 
 
+_CACHE_LIMIT = 100_000
+
+
+def _bound(cache: dict[str, Any]) -> None:
+    """Keep a memo small: forget everything once it is full (memory stays flat)."""
+    if len(cache) > _CACHE_LIMIT:
+        cache.clear()
+
+
 def _string(field: str, value: Any) -> str | None:
     """A field as text; JSON numbers are fine (a year), objects and lists are not."""
+    if type(value) is str:
+        return value if value and not value.isspace() else None
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
@@ -58,50 +69,91 @@ def _string(field: str, value: Any) -> str | None:
 
 
 class RowValidator:
-    """Turns one record's raw field values into an :class:`ImportRow`."""
+    """Turns one record's raw field values into an :class:`ImportRow`.
+
+    Speakers, dates and outlets repeat from row to row, so their validated
+    forms are remembered (a bounded cache); every text is validated and hashed.
+    """
 
     def __init__(self, topics: Iterable[str], date_format: str | None) -> None:
         self.topics = frozenset(topics)
         self.date_format = date_format
+        self._speakers: dict[str, tuple[str, str]] = {}
+        self._dates: dict[str, PartialDate] = {}
+        self._outlets: dict[str, str] = {}
 
     def __call__(self, line: int, values: Mapping[str, Any]) -> ImportRow:
         text = validate_text(_string("text", values.get("text")) or "")
-        speaker = validate_name(_string("speaker", values.get("speaker")) or "")
-        when = None
-        raw_date = _string("date", values.get("date"))
-        if raw_date is not None:
-            when = parse_date_with_format(raw_date, self.date_format)
+        speaker, speaker_key = self._speaker(_string("speaker", values.get("speaker")) or "")
+        when = self._date(values.get("date"))
         kind = (_string("kind", values.get("kind")) or "quote").strip().lower()
-        outlet = _string("outlet", values.get("outlet"))
-        outlet = clean_text(outlet) if outlet else None
-        if outlet and len(outlet) > MAX_OUTLET_LENGTH:
-            raise BadInputError(
-                f"the outlet {outlet[:40]!r}... is longer than {MAX_OUTLET_LENGTH} characters."
-            )
+        if kind != "quote":
+            validate_kind(kind)
         context = _string("context", values.get("context"))
-        context = clean_text(context) if context else None
-        if context and len(context) > MAX_TEXT_LENGTH:
-            raise BadInputError(
-                f"the context is {len(context):,} characters long; the limit is "
-                f"{MAX_TEXT_LENGTH:,}."
-            )
-        stances = self._stances(values.get("stance"))
-        topics = self._topics(values.get("topics"))
+        if context is not None:
+            context = clean_text(context)
+            if len(context) > MAX_TEXT_LENGTH:
+                raise BadInputError(
+                    f"the context is {len(context):,} characters long; the limit is "
+                    f"{MAX_TEXT_LENGTH:,}."
+                )
+        url = values.get("source_url")
+        topics = values.get("topics")
+        stance = values.get("stance")
+        stances = self._stances(stance) if stance is not None else ()
         return ImportRow(
             line=line,
             text=text,
             text_hash=text_hash(text),
             speaker=speaker,
-            speaker_key=name_key(speaker),
+            speaker_key=speaker_key,
             date=when.start if when else None,
             precision=when.precision if when else None,
-            url=validate_url(_string("source_url", values.get("source_url"))),
-            outlet=outlet,
+            url=validate_url(_string("source_url", url)) if url else None,
+            outlet=self._outlet(values.get("outlet")),
             context=context,
-            kind=validate_kind(kind),
-            topics=tuple(dict.fromkeys(topics + tuple(t for t, _ in stances))),
+            kind=kind,
+            topics=self._all_topics(topics, stances) if topics or stances else (),
             stances=stances,
         )
+
+    def _speaker(self, raw: str) -> tuple[str, str]:
+        found = self._speakers.get(raw)
+        if found is None:
+            name = validate_name(raw)
+            found = (name, name_key(name))
+            self._speakers[raw] = found
+            _bound(self._speakers)
+        return found
+
+    def _date(self, value: Any) -> PartialDate | None:
+        raw = _string("date", value)
+        if raw is None:
+            return None
+        found = self._dates.get(raw)
+        if found is None:
+            found = parse_date_with_format(raw, self.date_format)
+            self._dates[raw] = found
+            _bound(self._dates)
+        return found
+
+    def _outlet(self, value: Any) -> str | None:
+        raw = _string("outlet", value)
+        if raw is None:
+            return None
+        found = self._outlets.get(raw)
+        if found is None:
+            found = clean_text(raw)
+            if len(found) > MAX_OUTLET_LENGTH:
+                raise BadInputError(
+                    f"the outlet {found[:40]!r}... is longer than {MAX_OUTLET_LENGTH} characters."
+                )
+            self._outlets[raw] = found
+            _bound(self._outlets)
+        return found
+
+    def _all_topics(self, value: Any, stances: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self._topics(value) + tuple(t for t, _ in stances)))
 
     def _topic(self, name: str) -> str:
         key = clean_text(name).lower()

@@ -40,6 +40,7 @@ def near_duplicates(connection: Connection, created: Sequence[str]) -> list[dict
     for key, owner in rows:
         by_surname.setdefault(key.split(" ")[-1], set()).add(owner)
     found: list[dict[str, Any]] = []
+    listed: set[str] = set()
     for start in range(0, len(created), _BLOCK):
         block = new_keys[start : start + _BLOCK]
         scores = process.cdist(
@@ -51,6 +52,8 @@ def near_duplicates(connection: Connection, created: Sequence[str]) -> list[dict
             if " " not in key:
                 close |= by_surname.get(key, set())
             close.discard(name)
+            close -= listed  # a pair of two new names is listed once
+            listed.add(name)
             if close:
                 found.append({"name": name, "similar": sorted(close)})
                 if len(found) >= MAX_LISTED:
