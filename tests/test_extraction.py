@@ -9,16 +9,10 @@ import pytest
 
 from quotes.extraction import Candidate, extract, extract_quotations
 from quotes.normalize import clean_text
+from tests.conftest import shared_data_dir
 
 ARTICLES = Path(__file__).parent / "fixtures" / "articles"
 NAMES = sorted(p.name.removesuffix(".expected.json") for p in ARTICLES.glob("*.expected.json"))
-
-
-def _shared_data() -> Path | None:
-    for candidate in (Path(__file__).resolve().parents[1].parent / "shared", Path("/work/shared")):
-        if (candidate / "data").is_dir():
-            return candidate / "data"
-    return None
 
 
 def _check_offsets(text: str, candidate: Candidate) -> None:
@@ -57,7 +51,7 @@ def test_article(name: str) -> None:
 
 
 def test_seed_article() -> None:
-    data = _shared_data()
+    data = shared_data_dir()
     if data is None or not (data / "seed-article" / "article.txt").exists():
         pytest.skip("../shared/data/seed-article is not here")
     text = (data / "seed-article" / "article.txt").read_text("utf-8")

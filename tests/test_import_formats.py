@@ -169,3 +169,15 @@ def test_json_keys_follow_the_map_and_refuse_numbers() -> None:
     assert resolve_keys({"text": "body"})["text"] == "body"
     with pytest.raises(BadInputError, match="read by key, not column number"):
         resolve_keys({"text": "3"})
+
+
+def test_a_list_of_encodings_decodes_each_line_with_the_first_that_fits() -> None:
+    data = "\u201cUTF-8\u201d\n".encode() + "Members\u2019 questions\n".encode("cp1252")
+    got = lines(data, "utf-8,cp1252")
+    assert [(line.text, line.error) for line in got] == [
+        ("\u201cUTF-8\u201d\n", None),
+        ("Members\u2019 questions\n", None),
+    ]
+    assert lines(data)[1].error is not None
+    with pytest.raises(BadInputError, match="cannot be mixed"):
+        lines(data, "utf-16,utf-8")

@@ -5,6 +5,10 @@ line whose bytes do not decode, or one that is absurdly long, be reported with
 its number while the lines around it are still read. A UTF-8 byte-order mark
 is dropped. UTF-16 and UTF-32 cannot be split on newline bytes, so they are
 decoded as a stream; a decoding error there names the line it happened on.
+
+Real files mix encodings (a UTF-8 export with a few Windows-1252 lines pasted
+in), so an encoding may be a comma-separated list, ``utf-8,cp1252``: each line
+is decoded with the first encoding that accepts it.
 """
 
 from __future__ import annotations
@@ -34,22 +38,30 @@ class Line:
     error: str | None = None
 
 
-def codec_name(encoding: str) -> str:
-    """The canonical codec name; an unknown encoding is bad input."""
-    try:
-        return codecs.lookup(encoding).name
-    except LookupError:
+def codec_names(encoding: str) -> list[str]:
+    """Canonical codec names of ``utf-8`` or ``utf-8,cp1252``; unknown ones are bad input."""
+    names = []
+    for part in encoding.split(","):
+        try:
+            names.append(codecs.lookup(part.strip()).name)
+        except LookupError:
+            raise BadInputError(
+                f"unknown encoding {part.strip()!r}: use a Python codec name such as utf-8, "
+                "latin-1 or cp1252 (or a list to try in order, e.g. utf-8,cp1252)."
+            ) from None
+    if len(names) > 1 and any(name in _WIDE for name in names):
         raise BadInputError(
-            f"unknown encoding {encoding!r}: use a Python codec name such as utf-8, "
-            "latin-1 or cp1252."
-        ) from None
+            f"--encoding {encoding!r}: UTF-16 and UTF-32 cannot be mixed with other encodings."
+        )
+    return names
 
 
 def read_lines(stream: BinaryIO, encoding: str) -> Iterator[Line]:
     """Decoded lines of ``stream``, numbered from 1."""
-    name = codec_name(encoding)
+    names = codec_names(encoding)
+    name = names[0]
     if name in _WIDE:
-        yield from _wide_lines(stream, encoding)
+        yield from _wide_lines(stream, name)
         return
     number = 0
     while True:
@@ -69,15 +81,25 @@ def read_lines(stream: BinaryIO, encoding: str) -> Iterator[Line]:
         if number == 1 and name == "utf-8" and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8) :]
         try:
-            yield Line(number, raw.decode(encoding))
+            yield Line(number, raw.decode(name))
         except UnicodeDecodeError as exc:
-            yield Line(
-                number,
-                raw.decode(encoding, errors="replace"),
-                f"line {number} has bytes that are not {encoding} "
-                f"(byte 0x{raw[exc.start]:02x} at byte {exc.start + 1}): "
-                "give the file's real --encoding",
-            )
+            yield _fallback(number, raw, names, exc)
+
+
+def _fallback(number: int, raw: bytes, names: list[str], exc: UnicodeDecodeError) -> Line:
+    for other in names[1:]:
+        try:
+            return Line(number, raw.decode(other))
+        except UnicodeDecodeError:
+            continue
+    tried = " or ".join(names)
+    return Line(
+        number,
+        raw.decode(names[0], errors="replace"),
+        f"line {number} has bytes that are not {tried} "
+        f"(byte 0x{raw[exc.start]:02x} at byte {exc.start + 1}): "
+        "give the file's real --encoding, or a list such as utf-8,cp1252",
+    )
 
 
 def _skip_rest_of_line(stream: BinaryIO, first: bytes) -> int:

@@ -32,7 +32,7 @@ from quotes.importing.formats import (
     split_record,
     tsv_records,
 )
-from quotes.importing.lines import codec_name, read_lines
+from quotes.importing.lines import codec_names, read_lines
 from quotes.importing.mapping import (
     REQUIRED,
     Columns,
@@ -129,7 +129,7 @@ def import_file(
     """
     started = time.perf_counter()
     kind = format_for(path, options.format)
-    codec_name(options.encoding)
+    codec_names(options.encoding)
     mapping = parse_map(options.mapping)
     summary = ImportSummary(path, kind, dry_run=options.dry_run, strict=options.strict)
     with ExitStack() as stack:
