@@ -105,15 +105,19 @@ def _axes(scale: _Scale, first: date, last: date) -> list[str]:
         y = scale.y(score)
         cls = "zero" if score == 0 else "grid"
         label = {-1.0: "-1 against", 1.0: "+1 favor"}.get(score, f"{score:+g}" if score else "0")
-        parts.append(f'<line class="{cls}" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" '
-                     f'y2="{y:.1f}"/>')
+        parts.append(
+            f'<line class="{cls}" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
+        )
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{label}</text>')
     for day, label in date_ticks(first, last):
         x = scale.x(day)
-        parts.append(f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" '
-                     f'y2="{HEIGHT - BOTTOM}"/>')
-        parts.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" '
-                     f'text-anchor="middle">{escape(label)}</text>')
+        parts.append(
+            f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{HEIGHT - BOTTOM}"/>'
+        )
+        parts.append(
+            f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" '
+            f'text-anchor="middle">{escape(label)}</text>'
+        )
     parts.append("</g>")
     return parts
 
@@ -124,9 +128,14 @@ def _quote_point(obs: Observation, scale: _Scale, colour: str) -> str:
     if obs.source:
         tip += f" [source: {obs.source}]"
     data = {
-        "speaker": obs.speaker, "date": obs.date_label, "text": obs.text,
-        "label": obs.label, "method": obs.method, "score": f"{obs.score:+.2f}",
-        "source": obs.source or "", "id": str(obs.quote_id),
+        "speaker": obs.speaker,
+        "date": obs.date_label,
+        "text": obs.text,
+        "label": obs.label,
+        "method": obs.method,
+        "score": f"{obs.score:+.2f}",
+        "source": obs.source or "",
+        "id": str(obs.quote_id),
     }
     attrs = " ".join(f'data-{k}="{escape(v, quote=True)}"' for k, v in data.items())
     return (
@@ -199,8 +208,10 @@ def _legend(timeline: Timeline) -> str:
             f'y2="5" stroke="{colour}" stroke-width="2.5" stroke-dasharray="{SVG_DASHES[dash]}"/>'
             f"</svg> {escape(speaker)}</span>"
         )
-    items.append("<span>\u25a0 period score \u00b7 \u25cb quote (automatic) \u00b7 "
-                 "\u25cf quote (person's label)</span>")
+    items.append(
+        "<span>\u25a0 period score \u00b7 \u25cb quote (automatic) \u00b7 "
+        "\u25cf quote (person's label)</span>"
+    )
     return '<p class="legend">' + "".join(items) + "</p>"
 
 
@@ -212,8 +223,10 @@ def _table(timeline: Timeline) -> str:
         f"<td>{escape(o.text)}</td><td>{escape(o.source or '')}</td></tr>"
         for o in rows
     )
-    return ("<table><thead><tr><th>date</th><th>speaker</th><th>stance</th><th>quote</th>"
-            f"<th>source</th></tr></thead><tbody>{body}</tbody></table>")
+    return (
+        "<table><thead><tr><th>date</th><th>speaker</th><th>stance</th><th>quote</th>"
+        f"<th>source</th></tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 def render_html(timeline: Timeline, shifts: Sequence[Shift]) -> str:
@@ -224,8 +237,10 @@ def render_html(timeline: Timeline, shifts: Sequence[Shift]) -> str:
     scale = _Scale(first, last)
     title = chart_title(timeline)
     svg = "\n".join(
-        [f'<svg id="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
-         f'role="img" aria-label="{escape(title, quote=True)}">']
+        [
+            f'<svg id="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+            f'role="img" aria-label="{escape(title, quote=True)}">'
+        ]
         + _axes(scale, scale.first, scale.first + timedelta(days=scale.days))
         + _series(timeline, scale)
         + _shift_marks(shifts, scale)
@@ -246,4 +261,3 @@ def render_html(timeline: Timeline, shifts: Sequence[Shift]) -> str:
 <script>{_SCRIPT}</script>
 </body></html>
 """
-

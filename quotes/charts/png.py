@@ -57,9 +57,16 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
             # A period wider than asked for: a hollow marker spanning its width.
             start, middle, end = _days([wide.period.start, wide.period.midpoint, wide.period.end])
             ax.errorbar(
-                [middle], [wide.score], xerr=[[middle - start], [end - middle]],
-                color=colour, marker=marker, markerfacecolor="white", markersize=7,
-                capsize=3, linestyle="none", linewidth=1.2,
+                [middle],
+                [wide.score],
+                xerr=[[middle - start], [end - middle]],
+                color=colour,
+                marker=marker,
+                markerfacecolor="white",
+                markersize=7,
+                capsize=3,
+                linestyle="none",
+                linewidth=1.2,
             )
         quotes = [o for p in points for o in p.observations]
         manual = [o for o in quotes if o.method == "manual"]
@@ -82,18 +89,44 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
     _decorate(ax, timeline)
     handles, labels = ax.get_legend_handles_labels()
     handles += [
-        Line2D([], [], linestyle="none", marker="o", markerfacecolor="none",
-               markeredgecolor="0.3", label="quote (automatic score)"),
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markerfacecolor="none",
+            markeredgecolor="0.3",
+            label="quote (automatic score)",
+        ),
         Line2D([], [], linestyle="none", marker="o", color="0.3", label="quote (person's label)"),
     ]
     if shifts:
-        handles.append(Line2D([], [], linestyle="none", marker="$\u2195$", color="0.1",
-                              markersize=10, label="shift"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="$\u2195$",
+                color="0.1",
+                markersize=10,
+                label="shift",
+            )
+        )
     if any(timeline.is_coarse(p) for p in timeline.points):
-        handles.append(Line2D([], [], color="0.3", marker="|", markersize=8, linewidth=1.2,
-                              label="period of less precisely dated quotes"))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8,
-              frameon=False)
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="0.3",
+                marker="|",
+                markersize=8,
+                linewidth=1.2,
+                label="period of less precisely dated quotes",
+            )
+        )
+    ax.legend(
+        handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False
+    )
     ax.set_title(chart_title(timeline))
     return figure
 
@@ -143,4 +176,3 @@ def render_png(timeline: Timeline, shifts: Sequence[Shift]) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
-
