@@ -21,7 +21,8 @@ to the latest quote before and the earliest quote after the change.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -111,12 +112,24 @@ def _pick(observations: Sequence[Observation], *, highest: bool, latest: bool) -
     return max(ordered, key=lambda o: o.score if highest else -o.score)
 
 
-def _previous(series: Sequence[TimelinePoint], index: int) -> TimelinePoint | None:
-    """The latest-ending earlier period of the series that ends before ``index`` starts."""
-    start = series[index].period.start
-    earlier = [p for p in series[:index] if p.period.end < start]
-    # On equal ends the narrower period is the more recent evidence (2024-12 over 2024).
-    return max(earlier, key=lambda p: (p.period.end, p.period.sort_key[1]), default=None)
+def _previous_finder(series: Sequence[TimelinePoint]) -> Callable[[int], TimelinePoint | None]:
+    """For each point, the latest-ending period of the series that ends before it starts.
+
+    On equal ends the narrower period wins (2024-12 over 2024): it is the more
+    recent evidence. Keys are sorted once and looked up by bisection.
+    """
+    keyed = sorted(
+        ((p.period.end.toordinal(), -(p.period.end - p.period.start).days), i)
+        for i, p in enumerate(series)
+    )
+    keys = [k for k, _ in keyed]
+
+    def previous(index: int) -> TimelinePoint | None:
+        start = series[index].period.start.toordinal()
+        position = bisect_left(keys, (start, -(10**9)))
+        return series[keyed[position - 1][1]] if position else None
+
+    return previous
 
 
 def detect_shifts(
@@ -140,8 +153,9 @@ def _series_shifts(
     series: Sequence[TimelinePoint], threshold: float, neutral_band: float
 ) -> list[Shift]:
     shifts: list[Shift] = []
+    previous = _previous_finder(series)
     for index, after in enumerate(series):
-        before = _previous(series, index)
+        before = previous(index)
         if before is None:
             continue
         kind = classify(before.score, after.score, threshold=threshold, neutral_band=neutral_band)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import xml.etree.ElementTree as ET
-from datetime import date
+from datetime import date, timedelta
 from html import unescape
 from pathlib import Path
 
@@ -19,12 +19,18 @@ from quotes.timeline import Observation, Timeline, build_points
 
 SPEAKERS = ["Donald Trump", "Mark Rutte", "Mette Frederiksen"]
 TEXTS = {
-    "Donald Trump": ["We need Greenland for national security & more.",
-                     'Denmark will have to "deal" with it <now>.'],
-    "Mark Rutte": ["We will come together in NATO with our senior commanders.",
-                   "I have no doubt we can do this quite fast."],
-    "Mette Frederiksen": ["But we cannot negotiate on our sovereignty.",
-                          "We can negotiate on all political issues."],
+    "Donald Trump": [
+        "We need Greenland for national security & more.",
+        'Denmark will have to "deal" with it <now>.',
+    ],
+    "Mark Rutte": [
+        "We will come together in NATO with our senior commanders.",
+        "I have no doubt we can do this quite fast.",
+    ],
+    "Mette Frederiksen": [
+        "But we cannot negotiate on our sovereignty.",
+        "We can negotiate on all political issues.",
+    ],
 }
 
 
@@ -35,14 +41,34 @@ def timeline(granularity: str = "month") -> Timeline:
         for t_index, text in enumerate(TEXTS[speaker]):
             quote_id += 1
             score = (0.9 - s_index * 0.8) * (1 if t_index == 0 else -1)
-            found.append(Observation(
-                quote_id, speaker, "sovereignty", date(2025, 3 + 4 * t_index, 1 + s_index),
-                "day" if t_index == 0 else "month", score,
-                "favor" if score > 0 else "against", "manual" if quote_id == 1 else "auto",
-                text, "Reuters" if quote_id % 2 else "https://example.org/article?id=1",
-            ))
-    found.append(Observation(99, "Mark Rutte", "sovereignty", date(2025, 1, 1), "year", 0.1,
-                             "neutral", "auto", "NATO must stay strong (year only).", None))
+            found.append(
+                Observation(
+                    quote_id,
+                    speaker,
+                    "sovereignty",
+                    date(2025, 3 + 4 * t_index, 1 + s_index),
+                    "day" if t_index == 0 else "month",
+                    score,
+                    "favor" if score > 0 else "against",
+                    "manual" if quote_id == 1 else "auto",
+                    text,
+                    "Reuters" if quote_id % 2 else "https://example.org/article?id=1",
+                )
+            )
+    found.append(
+        Observation(
+            99,
+            "Mark Rutte",
+            "sovereignty",
+            date(2025, 1, 1),
+            "year",
+            0.1,
+            "neutral",
+            "auto",
+            "NATO must stay strong (year only).",
+            None,
+        )
+    )
     points = build_points(found, granularity, "mean")  # type: ignore[arg-type]
     return Timeline("sovereignty", granularity, "mean", SPEAKERS, points)  # type: ignore[arg-type]
 
@@ -131,3 +157,33 @@ def test_html_date_ticks(first: date, last: date, expected: list[str]) -> None:
 def test_short_spans_get_day_ticks() -> None:
     ticks = date_ticks(date(2026, 1, 20), date(2026, 1, 24))
     assert ticks[0] == (date(2026, 1, 20), "2026-01-20") and len(ticks) == 5
+
+
+def test_dense_timelines_mark_only_the_largest_shifts() -> None:
+    from quotes.charts import MAX_MARKED_SHIFTS
+
+    zigzag = [
+        Observation(
+            i,
+            "Mark Rutte",
+            "security",
+            date(2025, 1, 1) + timedelta(days=i),
+            "day",
+            0.9 if i % 2 else -0.5 - i / 200,
+            "favor" if i % 2 else "against",
+            "auto",
+            f"statement {i}",
+        )
+        for i in range(60)
+    ]
+    points = build_points(zigzag, "day", "mean")
+    chart = Timeline("security", "day", "mean", ["Mark Rutte"], points)
+    shifts = detect_shifts(points)
+    assert len(shifts) == 59
+    (ax,) = build_figure(chart, shifts).axes
+    assert len(ax.texts) == MAX_MARKED_SHIFTS
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert f"shift (largest {MAX_MARKED_SHIFTS} of 59 marked)" in labels
+    page = render_chart(chart, shifts, "html").decode("utf-8")
+    assert page.count('class="shift"') == MAX_MARKED_SHIFTS
+    assert page.count("<li>") == 59  # every shift is listed under the chart

@@ -26,6 +26,17 @@ DASHES = ("solid", "dashed", "dashdot", "dotted")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 
 
+#: At most this many shifts are marked on a chart (the largest changes), so a
+#: dense daily timeline stays readable; ``quotes shifts`` lists them all.
+MAX_MARKED_SHIFTS = 12
+
+
+def marked_shifts(shifts: Sequence[Shift]) -> list[Shift]:
+    """The shifts a chart marks: the largest changes, at most ``MAX_MARKED_SHIFTS``."""
+    largest = sorted(shifts, key=lambda s: -abs(s.change))[:MAX_MARKED_SHIFTS]
+    return sorted(largest, key=lambda s: (s.after.period.sort_key, s.speaker))
+
+
 def style(index: int) -> tuple[str, str, str]:
     """(colour, dash, marker) of the ``index``-th speaker."""
     return (

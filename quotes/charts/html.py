@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from html import escape
 
-from quotes.charts import chart_title, style
+from quotes.charts import chart_title, marked_shifts, style
 from quotes.shifts import Shift
 from quotes.timeline import Observation, Timeline
 
@@ -215,6 +215,20 @@ def _legend(timeline: Timeline) -> str:
     return '<p class="legend">' + "".join(items) + "</p>"
 
 
+def _shift_list(shifts: Sequence[Shift]) -> str:
+    if not shifts:
+        return ""
+    items = "".join(
+        f"<li><b>{escape(s.speaker)}</b> {escape(s.kind)} {escape(s.before.period.label)} "
+        f"({s.before.score:+.2f}) \u2192 {escape(s.after.period.label)} ({s.after.score:+.2f}): "
+        f"\u201c{escape(s.evidence_before.text)}\u201d ({escape(s.evidence_before.date_label)}) "
+        f"then \u201c{escape(s.evidence_after.text)}\u201d "
+        f"({escape(s.evidence_after.date_label)})</li>"
+        for s in shifts
+    )
+    return f"<h2>Shifts</h2><ul>{items}</ul>"
+
+
 def _table(timeline: Timeline) -> str:
     rows = sorted(timeline.observations, key=lambda o: (o.span.sort_key, o.speaker, o.quote_id))
     body = "".join(
@@ -243,7 +257,7 @@ def render_html(timeline: Timeline, shifts: Sequence[Shift]) -> str:
         ]
         + _axes(scale, scale.first, scale.first + timedelta(days=scale.days))
         + _series(timeline, scale)
-        + _shift_marks(shifts, scale)
+        + _shift_marks(marked_shifts(shifts), scale)
         + ["</svg>"]
     )
     return f"""<!DOCTYPE html>
@@ -256,6 +270,7 @@ def render_html(timeline: Timeline, shifts: Sequence[Shift]) -> str:
 {svg}
 <div id="detail" aria-live="polite"><div class="text">Point at or click a quote to read it.</div>
 <div class="meta"></div></div>
+{_shift_list(shifts)}
 <h2>Quotes</h2>
 {_table(timeline)}
 <script>{_SCRIPT}</script>

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from quotes.charts import chart_title, style
+from quotes.charts import chart_title, marked_shifts, style
 from quotes.shifts import Shift
 from quotes.timeline import Timeline
 
@@ -84,7 +84,8 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
                     linewidths=1,
                     zorder=3,
                 )
-    for shift in shifts:
+    marked = marked_shifts(shifts)
+    for shift in marked:
         _annotate(ax, shift)
     _decorate(ax, timeline)
     handles, labels = ax.get_legend_handles_labels()
@@ -109,7 +110,9 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
                 marker="$\u2195$",
                 color="0.1",
                 markersize=10,
-                label="shift",
+                label="shift"
+                if len(marked) == len(shifts)
+                else f"shift (largest {len(marked)} of {len(shifts)} marked)",
             )
         )
     if any(timeline.is_coarse(p) for p in timeline.points):
