@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, distinct, func, select
 from sqlalchemy.orm import Session
 
 from quotes.dates import optional_date
@@ -205,3 +205,29 @@ def find_shifts(
     shifts = detect_shifts(build_points(observations, granularity, method), threshold=limit)
     shifts.sort(key=lambda s: (speaker_order(s.speaker), s.topic, s.after.period.sort_key))
     return shifts
+
+
+def most_assessed(session: Session, *, limit: int = 3) -> tuple[str, list[str]] | None:
+    """The topic with the most stance-assessed dated quotes, and its most-quoted speakers.
+
+    This picks what a first timeline should show (the demo uses it): the
+    ``limit`` speakers with the most assessed quotes on that topic, most first.
+    None when nothing is assessed yet.
+    """
+    rows = session.execute(
+        select(Topic.name, Speaker.name, func.count(distinct(Quote.id)))
+        .select_from(StanceAssessment)
+        .join(Quote, Quote.id == StanceAssessment.quote_id)
+        .join(Speaker, Speaker.id == Quote.speaker_id)
+        .join(Topic, Topic.id == StanceAssessment.topic_id)
+        .where(Quote.date.is_not(None))
+        .group_by(Topic.name, Speaker.name)
+    ).all()
+    if not rows:
+        return None
+    totals: dict[str, int] = {}
+    for topic, _, count in rows:
+        totals[topic] = totals.get(topic, 0) + count
+    topic = min(totals, key=lambda t: (-totals[t], t))
+    speakers = sorted(((-c, s) for t, s, c in rows if t == topic))[:limit]
+    return topic, [s for _, s in speakers]

@@ -341,3 +341,20 @@ def test_shifts_table_and_nothing_found(cli: Any, stances: dict[str, int]) -> No
     assert "reversal" in out and "We fully respect the sovereignty" in out
     assert "No stance shifts found." in cli.ok("shifts", "--topic", "tariffs").stdout
     assert cli("shifts", "--threshold", "3").exit_code == 2
+
+
+def test_most_assessed_picks_the_busiest_topic_and_speakers(
+    db: Database, stances: dict[str, int]
+) -> None:
+    from quotes.timeline_data import most_assessed
+
+    with db.session() as session:
+        assert most_assessed(session) == ("sovereignty", ["Mette Frederiksen", "Donald Trump"])
+        assert most_assessed(session, limit=1) == ("sovereignty", ["Mette Frederiksen"])
+
+
+def test_most_assessed_on_an_empty_database(db: Database) -> None:
+    from quotes.timeline_data import most_assessed
+
+    with db.session() as session:
+        assert most_assessed(session) is None
