@@ -226,17 +226,29 @@ class Writer:
         """Find or create the batch's sources: by URL, or by outlet when there is no URL."""
         wanted: dict[tuple[str | None, str | None], str | None] = {}
         for row in rows:
-            if row.url or row.outlet:
-                key = (row.url, None if row.url else row.outlet)
+            for url, outlet in row.sources:
+                key = (url, None if url else outlet)
                 if key not in self.source_ids and wanted.get(key) is None:
-                    wanted[key] = row.outlet
+                    wanted[key] = outlet
         urls = [url for url, _ in wanted if url]
         outlets = [outlet for url, outlet in wanted if not url]
+        named: list[dict[str, Any]] = []
         for chunk in _chunks(urls):
-            for source_id, url in self.connection.execute(
-                select(SOURCES.c.id, SOURCES.c.url).where(SOURCES.c.url.in_(chunk))
+            for source_id, url, outlet in self.connection.execute(
+                select(SOURCES.c.id, SOURCES.c.url, SOURCES.c.outlet).where(
+                    SOURCES.c.url.in_(chunk)
+                )
             ):
                 self.source_ids[(url, None)] = source_id
+                if outlet is None and wanted[(url, None)]:  # as find_or_create_source does
+                    named.append({"sid": source_id, "o": wanted[(url, None)]})
+        if named:
+            self.connection.execute(
+                update(SOURCES)
+                .where(SOURCES.c.id == bindparam("sid"))
+                .values(outlet=bindparam("o")),
+                named,
+            )
         for chunk in _chunks(outlets):
             for source_id, outlet in self.connection.execute(
                 select(SOURCES.c.id, SOURCES.c.outlet)
@@ -259,9 +271,9 @@ class Writer:
     ) -> int:
         sources = self._source_ids(row for _, row in linked)
         pairs = {
-            (quote_id, sources[(row.url, None if row.url else row.outlet)])
+            (quote_id, sources[(url, None if url else outlet)])
             for quote_id, row in linked
-            if row.url or row.outlet
+            for url, outlet in row.sources
         }
         pairs -= self._existing_pairs(QUOTE_SOURCES, "source_id", pairs, fresh)
         if pairs:
