@@ -57,7 +57,7 @@ def import_command(
     ] = False,
     batch_size: Annotated[
         int, typer.Option(min=1, max=100_000, hidden=True, help="Rows per committed batch.")
-    ] = 5_000,
+    ] = 10_000,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:

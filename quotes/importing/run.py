@@ -47,7 +47,7 @@ from quotes.importing.similar import near_duplicates
 from quotes.importing.writer import Writer
 from quotes.models import Topic
 
-BATCH_SIZE = 5_000
+BATCH_SIZE = 10_000
 KEPT_REJECTS = 20
 
 
