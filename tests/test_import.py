@@ -339,3 +339,23 @@ def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
         bar._progress.refresh()
     shown = out.getvalue()
     assert "2,000 rows" in shown and "1,000 rows/s" in shown and "50%" in shown
+
+
+def test_each_quote_gets_its_own_rows_source_across_batches(cli: Any, tmp_path: Path) -> None:
+    rows = "".join(
+        f"Statement {i}.,Speaker {i % 4},,https://example.org/{i},Outlet {i % 3},,,,\n"
+        for i in range(25)
+    )
+    got = summary(cli, write(tmp_path, "s.csv", HEADER + rows), "--batch-size", "7")
+    assert (got["added"], got["sources_attached"]) == (25, 25)
+    for quote_id in quote_ids(cli.url):
+        shown = show(cli, quote_id)
+        number = int(shown["text"].split()[1].rstrip("."))
+        assert shown["sources"] == [
+            {
+                "url": f"https://example.org/{number}",
+                "outlet": f"Outlet {number % 3}",
+                "title": None,
+            }
+        ]
+        assert shown["speaker"] == f"Speaker {number % 4}"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, func, insert, select, update
 
 from quotes.importing.rows import ImportRow
 from quotes.models import (
@@ -160,6 +160,9 @@ class Writer:
     def _insert_quotes(self, new: list[tuple[Key, ImportRow]], now: datetime) -> dict[Key, int]:
         if not new:
             return {}
+        links = any(row.has_links for _, row in new)
+        sqlite = self.connection.dialect.name == "sqlite"
+        top = self._top_quote_id() if links and sqlite else None
         bulk_insert(
             self.connection,
             QUOTES,
@@ -187,9 +190,18 @@ class Writer:
                 for key, row in new
             ],
         )
-        if not any(row.has_links for _, row in new):
+        if not links:
             return {}
+        if top is not None and self._top_quote_id() == top + len(new):
+            # SQLite gives rows of one executemany consecutive rowids, and this
+            # transaction holds the write lock: the ids are known without a lookup.
+            return {key: top + 1 + offset for offset, (key, _) in enumerate(new)}
         return {key: found[0] for key, found in self._existing_quotes(k for k, _ in new).items()}
+
+    def _top_quote_id(self) -> int:
+        return int(
+            self.connection.execute(select(func.coalesce(func.max(QUOTES.c.id), 0))).scalar_one()
+        )
 
     def _fill_missing(
         self,
