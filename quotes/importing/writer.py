@@ -19,6 +19,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Table, and_, bindparam, func, insert, select, update
 
+from quotes.importing.bulk import bulk_insert, chunks
 from quotes.importing.rows import ImportRow
 from quotes.models import (
     Quote,
@@ -42,8 +43,6 @@ STANCES = cast(Table, StanceAssessment.__table__)
 #: A manual label's score: fully toward its pole (or neither, for neutral).
 LABEL_SCORES = {"favor": 1.0, "against": -1.0, "neutral": 0.0}
 _SOURCE_CACHE_LIMIT = 50_000
-#: IN-lists are cut to this many values (SQLite allows 32,766 variables).
-_CHUNK = 5_000
 
 Key = tuple[int, str]  # (speaker id, text hash)
 
@@ -114,7 +113,7 @@ class Writer:
                 names.setdefault(row.speaker_key, row.speaker)
         if not names:
             return
-        for chunk in _chunks(list(names)):
+        for chunk in chunks(list(names)):
             found = self.connection.execute(
                 select(ALIASES.c.alias_key, ALIASES.c.speaker_id).where(
                     ALIASES.c.alias_key.in_(chunk)
@@ -142,7 +141,7 @@ class Writer:
         wanted = set(keys)
         found: dict[Key, tuple[int, Any, str | None]] = {}
         hashes = list({digest for _, digest in wanted})
-        for chunk in _chunks(hashes):
+        for chunk in chunks(hashes):
             result = self.connection.execute(
                 select(
                     QUOTES.c.id,
@@ -245,7 +244,7 @@ class Writer:
         urls = [url for url, _ in wanted if url]
         outlets = [outlet for url, outlet in wanted if not url]
         named: list[dict[str, Any]] = []
-        for chunk in _chunks(urls):
+        for chunk in chunks(urls):
             for source_id, url, outlet in self.connection.execute(
                 select(SOURCES.c.id, SOURCES.c.url, SOURCES.c.outlet).where(
                     SOURCES.c.url.in_(chunk)
@@ -261,7 +260,7 @@ class Writer:
                 .values(outlet=bindparam("o")),
                 named,
             )
-        for chunk in _chunks(outlets):
+        for chunk in chunks(outlets):
             for source_id, outlet in self.connection.execute(
                 select(SOURCES.c.id, SOURCES.c.outlet)
                 .where(SOURCES.c.url.is_(None), SOURCES.c.outlet.in_(chunk))
@@ -386,7 +385,7 @@ class Writer:
         """Which (quote, other) pairs already exist; a quote made in this batch has none."""
         quote_ids = sorted({q for q, _ in pairs if q not in fresh})
         present: set[tuple[int, int]] = set()
-        for chunk in _chunks(quote_ids):
+        for chunk in chunks(quote_ids):
             result = self.connection.execute(
                 select(table.c.quote_id, table.c[column]).where(
                     table.c.quote_id.in_(chunk), *conditions
@@ -394,43 +393,3 @@ class Writer:
             )
             present.update((q, other) for q, other in result if (q, other) in pairs)
         return present
-
-
-def bulk_insert(
-    connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """INSERT many rows straight through the driver: COPY on PostgreSQL, executemany on SQLite.
-
-    The rows are plain tuples converted by SQLAlchemy's own bind processors
-    (so dates are stored exactly as the ORM stores them); skipping the per-row
-    parameter compilation of ``execute(insert(table), dicts)`` is most of the
-    import's speed on large files.
-    """
-    if not rows:
-        return
-    dialect = connection.dialect
-    if dialect.name == "postgresql":
-        raw: Any = connection.connection.dbapi_connection  # a psycopg 3 connection
-        names = ", ".join(columns)
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    processors = [table.c[name].type.bind_processor(dialect) for name in columns]
-    if any(processors):
-        rows = [
-            tuple(
-                value if process is None or value is None else process(value)
-                for process, value in zip(processors, row, strict=True)
-            )
-            for row in rows
-        ]
-    marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in columns)
-    connection.exec_driver_sql(
-        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})", rows
-    )
-
-
-def _chunks(values: list[Any]) -> Iterable[list[Any]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
