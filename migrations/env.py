@@ -13,21 +13,11 @@ from typing import Any
 from alembic import context
 
 from quotes.db import build_engine, resolve_url
+from quotes.migrate import include_name
 from quotes.models import Base
 
 config = context.config
 target_metadata = Base.metadata
-
-#: Objects that exist only in migrations (back-end specific full-text search).
-FTS_ONLY = {"search_vector", "ix_quotes_search_vector"}
-
-
-def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    if name is None:
-        return True
-    if type_ == "table" and name.startswith("quotes_fts"):
-        return False
-    return name not in FTS_ONLY
 
 
 def _engine() -> Any:

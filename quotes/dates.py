@@ -61,7 +61,7 @@ def parse_date(value: str, *, what: str = "date") -> PartialDate:
             return PartialDate(date(int(year), int(month), 1), "month")
         return PartialDate(date(int(year), 1, 1), "year")
     except ValueError:
-        raise BadInputError(f"invalid {what} {value!r}: no such day; use {ACCEPTED}.") from None
+        raise BadInputError(f"invalid {what} {value!r}: no such date; use {ACCEPTED}.") from None
 
 
 def parse_date_with_format(value: str, fmt: str | None, *, what: str = "date") -> PartialDate:
@@ -94,4 +94,4 @@ def format_date(start: date | None, precision: str | None) -> str | None:
     """Render a stored (start, precision) pair in the form it was given."""
     if start is None:
         return None
-    return str(PartialDate(start, precision if precision in PRECISIONS else "day"))  # type: ignore[arg-type]
+    return str(PartialDate(start, precision if precision in PRECISIONS else "day"))

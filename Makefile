@@ -1,0 +1,46 @@
+# Two entry points for a fresh machine: `make demo` and `make test`.
+# Both create .venv, install the local CPU torch wheel with pip (an unpinned
+# torch would pull gigabytes of CUDA packages) and the package with its dev extra.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO_DB ?= quotes-demo.db
+
+.PHONY: install demo test lint typecheck pytest bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	rm -f $(DEMO_DB)
+	$(BIN)/quotes --db $(DEMO_DB) init --seed
+	$(BIN)/quotes --db $(DEMO_DB) search sovereignty
+	$(BIN)/quotes --db $(DEMO_DB) search '"Arctic"' --speaker Rutte
+	$(BIN)/quotes --db $(DEMO_DB) speakers list
+	$(BIN)/quotes --db $(DEMO_DB) show 5
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check quotes cli migrations
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install
+	$(BIN)/pytest -n 2 --dist loadfile
+
+test: lint typecheck pytest
+
+bench: install
+	$(BIN)/python benchmarks/foundation.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

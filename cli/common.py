@@ -1,0 +1,126 @@
+"""Shared CLI pieces: the --db option, error handling, one session per command.
+
+Every command accepts ``--db`` itself (so it may come after the sub-command
+name) and the root callback accepts it too (before the name); the innermost
+value wins. Library errors become exit codes in :class:`QuotesGroup`, so a
+command body is only: parse, call one library function, render.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from sqlalchemy.orm import Session
+from typer.core import TyperGroup
+
+from quotes.db import Database, open_database
+from quotes.errors import QuotesError
+
+
+class _CurrentConsole:
+    """A rich Console for the current streams and terminal size.
+
+    A console made once at import would keep the width it saw then; a fresh
+    one per call follows redirection and ``COLUMNS`` (tests run commands
+    in-process with their own streams).
+    """
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(Console(**self._options), name)
+
+
+console: Console = _CurrentConsole(highlight=False)  # type: ignore[assignment]
+err_console: Console = _CurrentConsole(stderr=True, highlight=False, soft_wrap=True)  # type: ignore[assignment]
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database: a SQLAlchemy URL or a SQLite file path "
+        "(default: $QUOTES_DATABASE_URL, else the user data directory).",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")]
+
+
+def say(message: str) -> None:
+    """Print a plain status line (never wrapped, so scripts can match it)."""
+    typer.echo(message)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print one sentence to stderr and stop with ``code``."""
+    err_console.print(f"Error: {message}", markup=False)
+    raise typer.Exit(code)
+
+
+class QuotesGroup(TyperGroup):
+    """The root command group: turns library errors into messages and exit codes."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer's vendored click Context
+        _GROUP_DB.set(ctx.params.get("db"))  # reset per invocation (tests reuse a thread)
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except QuotesError as exc:
+            if _debug(ctx):
+                raise
+            err_console.print(f"Error: {exc}", markup=False)
+            ctx.exit(exc.exit_code)
+        except Exception as exc:  # a bug: say so in one line unless --debug
+            if _debug(ctx):
+                raise
+            err_console.print(
+                f"Error: unexpected {type(exc).__name__}: {exc} (rerun with --debug for details).",
+                markup=False,
+            )
+            ctx.exit(1)
+
+
+def _debug(ctx: typer.Context) -> bool:
+    return bool(ctx.params.get("debug")) or os.environ.get("QUOTES_DEBUG") == "1"
+
+
+_GROUP_DB: ContextVar[str | None] = ContextVar("group_db", default=None)
+
+
+def remember_db(db: str | None) -> None:
+    """Record a --db given before the sub-command name (root or group callback)."""
+    if db is not None:
+        _GROUP_DB.set(db)
+
+
+def db_target(db: str | None) -> str | None:
+    """The --db value that applies: the command's own, else one given before it."""
+    return db if db is not None else _GROUP_DB.get()
+
+
+def database(db: str | None, *, migrate: bool = True) -> Database:
+    """Open the database the command should use (creating a new one at head)."""
+    return open_database(db_target(db), migrate=migrate)
+
+
+@contextmanager
+def session(db: str | None, *, write: bool = False) -> Iterator[Session]:
+    """The command's one transaction."""
+    with database(db).session(write=write) as active:
+        yield active
+
+
+def echo_json(document: Any) -> None:
+    """Print one JSON document to stdout."""
+    import json
+
+    typer.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))

@@ -1,0 +1,58 @@
+"""The ``quotes`` command: the root app, its global options and every command.
+
+Each command module registers its commands here. Heavy libraries (torch,
+sentence-transformers, matplotlib) are imported only inside the commands that
+need them, so ``--help`` and the everyday commands start fast.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from quotes import __version__
+
+from . import db_commands, quote_commands, speaker_commands, topic_commands
+from .common import DbOption, QuotesGroup
+
+app = typer.Typer(
+    name="quotes",
+    cls=QuotesGroup,
+    help="Record what leaders say, find it again, and follow their stances over time.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"quotes {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    db: DbOption = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show Python tracebacks for errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Record what leaders say, find it again, and follow their stances over time."""
+
+
+quote_commands.register(app)
+app.add_typer(db_commands.app, name="db")
+app.add_typer(speaker_commands.app, name="speakers")
+app.add_typer(topic_commands.app, name="topics")
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

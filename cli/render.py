@@ -1,0 +1,86 @@
+"""Rendering quotes for people (rich tables) and for programs (JSON, CSV)."""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from rich.markup import escape
+from rich.table import Table
+
+from quotes.fulltext import HIGHLIGHT
+
+from .common import console
+
+_HIGHLIGHTED = re.compile(re.escape(HIGHLIGHT) + r"(.+?)" + re.escape(HIGHLIGHT))
+
+
+def highlighted(snippet: str) -> str:
+    """Rich markup for a snippet whose matches are wrapped in ``**``."""
+    return _HIGHLIGHTED.sub(lambda m: f"[bold yellow]{m.group(1)}[/]", escape(snippet))
+
+
+def stance_text(quote: dict[str, Any]) -> str:
+    effective: dict[str, dict[str, Any]] = {}
+    for stance in quote["stances"]:  # manual sorts first and wins
+        effective.setdefault(stance["topic"], stance)
+    return ", ".join(
+        f"{topic}: {s['label']} ({s['score']:+.2f}{', manual' if s['method'] == 'manual' else ''})"
+        for topic, s in effective.items()
+    )
+
+
+def quotes_table(rows: Sequence[dict[str, Any]], *, title: str | None = None) -> Table:
+    table = Table(title=title, show_lines=True, expand=False)
+    has_rank = bool(rows) and "rank" in rows[0]
+    if has_rank:
+        table.add_column("#", justify="right")
+    table.add_column("id", justify="right", style="dim")
+    table.add_column("date")
+    table.add_column("speaker", style="cyan")
+    table.add_column("text", ratio=3)
+    table.add_column("topics / stance", ratio=1)
+    for row in rows:
+        text = highlighted(row["snippet"]) if row.get("snippet") else escape(row["text"])
+        cells = [
+            str(row["id"]),
+            row["date"] or "",
+            escape(row["speaker"]),
+            text,
+            escape(stance_text(row) or ", ".join(row["topics"])),
+        ]
+        table.add_row(*([str(row["rank"])] if has_rank else []), *cells)
+    return table
+
+
+def print_quote_detail(quote: dict[str, Any]) -> None:
+    kind = "" if quote["kind"] == "quote" else f" ({quote['kind']})"
+    console.print(
+        f"[bold]#{quote['id']}[/] {escape(quote['speaker'])}, {quote['date'] or 'undated'}{kind}"
+    )
+    console.print(f"  “{escape(quote['text'])}”")
+    if quote["context"]:
+        console.print(f"  [dim]context:[/] {escape(quote['context'])}")
+    for source in quote["sources"]:
+        parts = [p for p in (source["outlet"], source["url"]) if p]
+        console.print(f"  [dim]source:[/] {escape(' — '.join(parts))}")
+    for link in quote["topic_links"]:
+        console.print(f"  [dim]topic:[/] {link['topic']} ({link['origin']})")
+    for stance in quote["stances"]:
+        model = f", {stance['model']}" if stance.get("model") else ""
+        console.print(
+            f"  [dim]stance:[/] {stance['topic']}: {stance['label']} "
+            f"{stance['score']:+.2f} ({stance['method']}{escape(model)})"
+        )
+
+
+def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+    writer = csv.DictWriter(
+        sys.stdout, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
+    )
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)

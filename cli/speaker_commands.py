@@ -1,0 +1,112 @@
+"""``quotes speakers list|add|alias|merge``: speakers and their aliases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from quotes.speakers import add_alias, add_speaker, list_speakers, merge_speakers
+
+from .common import CsvOption, DbOption, JsonOption, console, echo_json, remember_db, say, session
+from .render import write_csv
+
+app = typer.Typer(help="Speakers and the names they are known by.", no_args_is_help=True)
+
+
+@app.callback()
+def speakers(db: DbOption = None) -> None:
+    """Speakers and the names they are known by."""
+    remember_db(db)
+
+
+@app.command("list")
+def list_command(db: DbOption = None, json: JsonOption = False, csv: CsvOption = False) -> None:
+    """List speakers with aliases, roles and quote counts."""
+    with session(db) as active:
+        rows = [s.__dict__ for s in list_speakers(active)]
+    if json:
+        echo_json(rows)
+    elif csv:
+        flat = [
+            {**r, "aliases": ";".join(r["aliases"]), "roles": ";".join(r["roles"])} for r in rows
+        ]
+        write_csv(flat, ["name", "aliases", "country", "party", "wikidata_id", "roles", "quotes"])
+    elif not rows:
+        say("No speakers yet: `quotes add` or `quotes speakers add` creates them.")
+    else:
+        table = Table("speaker", "aliases", "role", "country", "quotes")
+        for r in rows:
+            table.add_row(
+                escape(r["name"]),
+                escape(", ".join(r["aliases"])),
+                escape("; ".join(r["roles"])),
+                escape(r["country"] or ""),
+                str(r["quotes"]),
+            )
+        console.print(table)
+
+
+@app.command("add")
+def add_command(
+    name: Annotated[str, typer.Argument(help="The speaker's canonical name.")],
+    alias: Annotated[
+        list[str] | None, typer.Option("--alias", help="Another name (repeatable).")
+    ] = None,
+    role: Annotated[str | None, typer.Option(help="Role title, e.g. 'Prime Minister'.")] = None,
+    organisation: Annotated[
+        str | None, typer.Option(help="Where the role is held, e.g. 'Denmark'.")
+    ] = None,
+    role_from: Annotated[str | None, typer.Option(help="Role start date.")] = None,
+    role_to: Annotated[str | None, typer.Option(help="Role end date.")] = None,
+    country: Annotated[str | None, typer.Option(help="Country.")] = None,
+    party: Annotated[str | None, typer.Option(help="Party.")] = None,
+    wikidata: Annotated[str | None, typer.Option(help="Wikidata id, e.g. Q22686.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Add a speaker with aliases and a role."""
+    with session(db, write=True) as active:
+        speaker = add_speaker(
+            active,
+            name,
+            aliases=alias or [],
+            role=role,
+            organisation=organisation,
+            role_from=role_from,
+            role_to=role_to,
+            country=country,
+            party=party,
+            wikidata_id=wikidata,
+        )
+        shown = speaker.name
+    say(f"Added speaker {shown}.")
+
+
+@app.command("alias")
+def alias_command(
+    name: Annotated[str, typer.Argument(help="A name the speaker is known by.")],
+    alias: Annotated[str, typer.Argument(help="The new alias.")],
+    db: DbOption = None,
+) -> None:
+    """Make ALIAS another name of speaker NAME (case-insensitive)."""
+    with session(db, write=True) as active:
+        shown = add_alias(active, name, alias).name
+    say(f"{alias} now resolves to {shown}.")
+
+
+@app.command("merge")
+def merge_command(
+    source: Annotated[str, typer.Argument(metavar="FROM", help="The speaker to fold away.")],
+    target: Annotated[str, typer.Argument(metavar="INTO", help="The speaker to keep.")],
+    db: DbOption = None,
+) -> None:
+    """Move every quote and alias of FROM to INTO in one transaction."""
+    with session(db, write=True) as active:
+        result = merge_speakers(active, source, target)
+    say(
+        f"Merged {source} into {result.into}: {result.moved_quotes} quotes moved, "
+        f"{result.merged_duplicates} duplicates combined; aliases moved: "
+        f"{', '.join(result.moved_aliases)}"
+    )

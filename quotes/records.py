@@ -1,0 +1,228 @@
+"""Recording statements and reading them back.
+
+``add_quote`` validates everything before it writes anything, so bad input
+never leaves a partial write. The same statement by the same speaker (after
+normalising quotation marks, spacing and case) is one quote: adding it again
+attaches the new source to the existing quote and reports its id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
+
+from quotes.dates import PartialDate, format_date, optional_date
+from quotes.errors import BadInputError, NotFoundError
+from quotes.models import (
+    QUOTE_KINDS,
+    Quote,
+    QuoteSource,
+    QuoteTopic,
+    StanceAssessment,
+    Topic,
+)
+from quotes.normalize import MAX_TEXT_LENGTH, clean_text, text_hash
+from quotes.sources import attach_source, find_or_create_source, validate_url
+from quotes.speakers import resolve_speaker
+from quotes.topics import get_topic
+
+
+def validate_text(text: str) -> str:
+    """The statement as stored; empty or over-long text is bad input."""
+    cleaned = clean_text(text)
+    if not cleaned:
+        raise BadInputError("the quote text is empty: give the statement's words.")
+    if len(cleaned) > MAX_TEXT_LENGTH:
+        raise BadInputError(
+            f"the quote text is {len(cleaned):,} characters long; the limit is {MAX_TEXT_LENGTH:,}."
+        )
+    return cleaned
+
+
+def validate_kind(kind: str) -> str:
+    if kind not in QUOTE_KINDS:
+        raise BadInputError(f"invalid kind {kind!r}: use {' or '.join(QUOTE_KINDS)}.")
+    return kind
+
+
+@dataclass
+class AddResult:
+    """What ``add_quote`` did: the quote's id and whether it was new."""
+
+    quote_id: int
+    created: bool
+    source_attached: bool
+    speaker: str
+    speaker_created: bool
+
+
+def add_quote(
+    session: Session,
+    text: str,
+    speaker: str,
+    *,
+    date: str | PartialDate | None = None,
+    source_url: str | None = None,
+    outlet: str | None = None,
+    context: str | None = None,
+    topics: Sequence[str] = (),
+    kind: str = "quote",
+    language: str | None = None,
+    new_speaker: bool = False,
+) -> AddResult:
+    """Record one statement (or find it again) inside the caller's transaction."""
+    cleaned = validate_text(text)
+    when = date if isinstance(date, PartialDate) or date is None else optional_date(date)
+    url = validate_url(source_url)
+    validate_kind(kind)
+    topic_rows = [get_topic(session, name) for name in dict.fromkeys(topics)]
+    person, speaker_created = resolve_speaker(session, speaker, allow_similar=new_speaker)
+
+    digest = text_hash(cleaned)
+    quote = session.scalar(
+        select(Quote).where(Quote.speaker_id == person.id, Quote.text_hash == digest)
+    )
+    created = quote is None
+    if quote is None:
+        quote = Quote(
+            speaker_id=person.id,
+            text=cleaned,
+            text_hash=digest,
+            date=when.start if when else None,
+            date_precision=when.precision if when else None,
+            kind=kind,
+            context=clean_text(context) if context else None,
+            language=language,
+        )
+        session.add(quote)
+        session.flush()
+    else:
+        _fill_missing(quote, when, context)
+    attached = attach_source(session, quote.id, find_or_create_source(session, url, outlet))
+    link_topics(session, quote.id, topic_rows)
+    return AddResult(quote.id, created, attached, person.name, speaker_created)
+
+
+def _fill_missing(quote: Quote, when: PartialDate | None, context: str | None) -> None:
+    """A repeated statement may bring facts the first record lacked; never overwrite."""
+    if quote.date is None and when is not None:
+        quote.date, quote.date_precision = when.start, when.precision
+    if not quote.context and context:
+        quote.context = clean_text(context)
+
+
+def link_topics(session: Session, quote_id: int, topics: Iterable[Topic]) -> None:
+    """Mark the quote as being about each topic (a person's link: origin manual)."""
+    for topic in topics:
+        link = session.get(QuoteTopic, (quote_id, topic.id))
+        if link is None:
+            session.add(QuoteTopic(quote_id=quote_id, topic_id=topic.id, origin="manual"))
+        elif link.origin != "manual":
+            link.origin, link.confidence = "manual", None
+    session.flush()
+
+
+def absorb_quote(session: Session, *, remove_id: int, keep_id: int) -> None:
+    """Fold quote ``remove_id`` into ``keep_id`` (used when merging speakers)."""
+    for link in session.scalars(select(QuoteSource).where(QuoteSource.quote_id == remove_id)):
+        attach_source(session, keep_id, link.source)
+    for qt in session.scalars(select(QuoteTopic).where(QuoteTopic.quote_id == remove_id)):
+        if session.get(QuoteTopic, (keep_id, qt.topic_id)) is None:
+            session.add(
+                QuoteTopic(
+                    quote_id=keep_id,
+                    topic_id=qt.topic_id,
+                    origin=qt.origin,
+                    confidence=qt.confidence,
+                )
+            )
+    for st in session.scalars(
+        select(StanceAssessment).where(
+            StanceAssessment.quote_id == remove_id, StanceAssessment.method == "manual"
+        )
+    ):
+        kept = session.scalar(
+            select(StanceAssessment).where(
+                StanceAssessment.quote_id == keep_id,
+                StanceAssessment.topic_id == st.topic_id,
+                StanceAssessment.method == "manual",
+            )
+        )
+        if kept is None:
+            session.add(
+                StanceAssessment(
+                    quote_id=keep_id,
+                    topic_id=st.topic_id,
+                    label=st.label,
+                    score=st.score,
+                    method="manual",
+                    model=st.model,
+                )
+            )
+    session.flush()
+    session.execute(delete(Quote).where(Quote.id == remove_id))
+    session.flush()
+
+
+_LOAD_OPTIONS = (
+    selectinload(Quote.speaker),
+    selectinload(Quote.source_links).selectinload(QuoteSource.source),
+    selectinload(Quote.topic_links).selectinload(QuoteTopic.topic),
+    selectinload(Quote.stances).selectinload(StanceAssessment.topic),
+)
+
+
+def load_quotes(session: Session, ids: Sequence[int]) -> list[Quote]:
+    """Quotes with everything ``quote_to_dict`` needs, in the order of ``ids``."""
+    if not ids:
+        return []
+    rows = session.scalars(select(Quote).where(Quote.id.in_(ids)).options(*_LOAD_OPTIONS)).all()
+    by_id = {q.id: q for q in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def get_quote(session: Session, quote_id: int) -> Quote:
+    """One quote by id; a missing id raises NotFoundError."""
+    found = load_quotes(session, [quote_id])
+    if not found:
+        raise NotFoundError(f"no quote with id {quote_id}: see `quotes search` or `quotes export`.")
+    return found[0]
+
+
+def quote_to_dict(quote: Quote) -> dict[str, Any]:
+    """The contract's JSON shape of a quote (plus a few extra fields)."""
+    stances = sorted(quote.stances, key=lambda s: (s.topic.name, s.method != "manual"))
+    return {
+        "id": quote.id,
+        "text": quote.text,
+        "speaker": quote.speaker.name,
+        "date": format_date(quote.date, quote.date_precision),
+        "date_precision": quote.date_precision,
+        "kind": quote.kind,
+        "context": quote.context,
+        "language": quote.language,
+        "sources": [
+            {"url": link.source.url, "outlet": link.source.outlet, "title": link.source.title}
+            for link in quote.source_links
+        ],
+        "topics": sorted(link.topic.name for link in quote.topic_links),
+        "topic_links": [
+            {"topic": link.topic.name, "origin": link.origin, "confidence": link.confidence}
+            for link in sorted(quote.topic_links, key=lambda link: link.topic.name)
+        ],
+        "stances": [
+            {
+                "topic": s.topic.name,
+                "label": s.label,
+                "score": round(s.score, 4),
+                "method": s.method,
+                "model": s.model,
+            }
+            for s in stances
+        ],
+        "created_at": quote.created_at.isoformat(timespec="seconds") if quote.created_at else None,
+    }

@@ -1,0 +1,100 @@
+"""Whole-process behaviour: start-up cost, concurrent writers, help everywhere."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+QUOTES = [sys.executable, "-m", "quotes.cli"]
+LIGHT_COMMANDS = [
+    ["--help"],
+    ["add", "Startup check.", "--speaker", "Probe Person"],
+    ["show", "1"],
+    ["search", "startup"],
+    ["export"],
+    ["speakers", "list"],
+    ["topics", "list"],
+]
+HEAVY_MODULES = ("torch", "sentence_transformers", "transformers", "sklearn", "matplotlib")
+
+
+def _run(args: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*QUOTES, *args], env=env, capture_output=True, text=True, timeout=120, **kwargs
+    )
+
+
+def _env(db_url: str) -> dict[str, str]:
+    return {**os.environ, "QUOTES_DATABASE_URL": db_url}
+
+
+@pytest.mark.parametrize("args", LIGHT_COMMANDS, ids=lambda a: a[0])
+def test_everyday_commands_never_import_the_model_stack(db_url: str, args: list[str]) -> None:
+    probe = (
+        "import sys, runpy\n"
+        f"sys.argv = ['quotes', *{args!r}]\n"
+        "try:\n    runpy.run_module('quotes.cli', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        f"heavy = [m for m in {HEAVY_MODULES!r} if m in sys.modules]\n"
+        "print('HEAVY=' + ','.join(heavy), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=_env(db_url), capture_output=True, text=True, timeout=120
+    )
+    assert "HEAVY=\n" in result.stderr, result.stderr
+
+
+def test_help_and_add_start_fast(db_url: str) -> None:
+    """Whole-process time, best of three (the goal is under 0.5 s on 2 cores)."""
+    env = _env(db_url)
+    _run(["init"], env)
+    for args in (["--help"], ["add", "Timing probe.", "--speaker", "Probe Person"]):
+        best = min(_timed(args, env) for _ in range(3))
+        assert best < 1.5, f"quotes {' '.join(args)} took {best:.2f}s"
+
+
+def _timed(args: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    result = _run(args, env)
+    assert result.returncode == 0, result.stderr
+    return time.perf_counter() - start
+
+
+def test_two_processes_writing_at_once_both_succeed(db_url: str, tmp_path: Path) -> None:
+    """Two importers hammer the same database; every statement must land."""
+    script = tmp_path / "writer.py"
+    script.write_text(
+        "import sys\n"
+        "from quotes.db import open_database\n"
+        "from quotes.records import add_quote\n"
+        "db = open_database(sys.argv[1])\n"
+        "for i in range(60):\n"
+        "    with db.session(write=True) as s:\n"
+        "        add_quote(s, f'Statement {i} from writer {sys.argv[2]}.', f'Writer {sys.argv[2]}',"
+        " new_speaker=True)\n"
+    )
+    writers = [
+        subprocess.Popen(
+            [sys.executable, str(script), db_url, name], stderr=subprocess.PIPE, text=True
+        )
+        for name in ("Alpha", "Bravo")
+    ]
+    errors = [w.communicate(timeout=300)[1] for w in writers]
+    assert [w.returncode for w in writers] == [0, 0], errors
+    result = _run(["export", "--format", "jsonl"], _env(db_url))
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 120
+
+
+def test_console_script_entry_point_works(db_url: str) -> None:
+    exe = Path(sys.executable).with_name("quotes")
+    if not exe.exists():
+        pytest.skip("the quotes console script is not installed in this environment")
+    result = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.startswith("quotes ")
