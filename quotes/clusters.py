@@ -95,7 +95,7 @@ def _members(session: Session, topic_id: int, speaker_id: int | None) -> list[Me
     if speaker_id is not None:
         statement = statement.where(Quote.speaker_id == speaker_id)
     chosen: dict[int, tuple[Quote, StanceAssessment]] = {}
-    for quote, assessment in session.execute(statement).tuples():
+    for quote, assessment in session.execute(statement):
         held = chosen.get(quote.id)
         if held is None or (assessment.method == "manual" and held[1].method != "manual"):
             chosen[quote.id] = (quote, assessment)
