@@ -166,7 +166,14 @@ def export(
     topic: TopicFilter = None,
     since: SinceFilter = None,
     until: UntilFilter = None,
-    format: Annotated[str, typer.Option("--format", help="csv or jsonl.")] = "csv",
+    stance: Annotated[
+        str | None,
+        typer.Option("--stance", help="Only quotes with this stance (favor, against, neutral)."),
+    ] = None,
+    format: Annotated[
+        str,
+        typer.Option("--format", help="csv, jsonl or parquet (parquet needs the 'parquet' extra)."),
+    ] = "csv",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
@@ -175,7 +182,7 @@ def export(
     """Export every matching quote with its speaker, sources, topics and stances."""
     from quotes.export import export_quotes
 
-    filters = QuoteFilters(speaker=speaker, topic=topic, since=since, until=until)
+    filters = QuoteFilters(speaker=speaker, topic=topic, stance=stance, since=since, until=until)
     with database(db).session() as active:
         count = export_quotes(active, filters, format, output)
     if output is not None:

@@ -12,13 +12,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from quotes.dates import PartialDate, format_date, optional_date
 from quotes.errors import BadInputError, NotFoundError
 from quotes.models import (
     QUOTE_KINDS,
+    Base,
     Quote,
     QuoteSource,
     QuoteTopic,
@@ -47,6 +48,15 @@ def validate_kind(kind: str) -> str:
     if kind not in QUOTE_KINDS:
         raise BadInputError(f"invalid kind {kind!r}: use {' or '.join(QUOTE_KINDS)}.")
     return kind
+
+
+# Built once: recording statements one by one is a hot path, and reusing the
+# statement objects lets SQLAlchemy reuse their compiled form.
+_QUOTES = Base.metadata.tables["quotes"]
+_FIND_QUOTE = select(_QUOTES.c.id, _QUOTES.c.date, _QUOTES.c.context).where(
+    _QUOTES.c.speaker_id == bindparam("speaker"), _QUOTES.c.text_hash == bindparam("digest")
+)
+_INSERT_QUOTE = insert(_QUOTES).returning(_QUOTES.c.id)
 
 
 @dataclass
@@ -83,40 +93,54 @@ def add_quote(
     person, speaker_created = resolve_speaker(session, speaker, allow_similar=new_speaker)
 
     digest = text_hash(cleaned)
-    quote = session.scalar(
-        select(Quote).where(Quote.speaker_id == person.id, Quote.text_hash == digest)
-    )
-    created = quote is None
-    if quote is None:
-        quote = Quote(
-            speaker_id=person.id,
-            text=cleaned,
-            text_hash=digest,
-            date=when.start if when else None,
-            date_precision=when.precision if when else None,
-            kind=kind,
-            context=clean_text(context) if context else None,
-            language=language,
-        )
-        session.add(quote)
-        session.flush()
+    connection = session.connection()
+    existing = connection.execute(_FIND_QUOTE, {"speaker": person.id, "digest": digest}).first()
+    if existing is None:
+        quote_id = connection.execute(
+            _INSERT_QUOTE,
+            {
+                "speaker_id": person.id,
+                "text": cleaned,
+                "text_hash": digest,
+                "date": when.start if when else None,
+                "date_precision": when.precision if when else None,
+                "kind": kind,
+                "context": clean_text(context) if context else None,
+                "language": language,
+            },
+        ).scalar_one()
     else:
-        _fill_missing(quote, when, context)
-    attached = attach_source(session, quote.id, find_or_create_source(session, url, outlet))
-    link_topics(session, quote.id, topic_rows)
-    return AddResult(quote.id, created, attached, person.name, speaker_created)
+        quote_id = existing[0]
+        _fill_missing(session, quote_id, existing[1], existing[2], when, context)
+    source_id = find_or_create_source(session, url, outlet)
+    attached = attach_source(session, quote_id, source_id, new_quote=existing is None)
+    link_topics(session, quote_id, topic_rows)
+    return AddResult(quote_id, existing is None, attached, person.name, speaker_created)
 
 
-def _fill_missing(quote: Quote, when: PartialDate | None, context: str | None) -> None:
+def _fill_missing(
+    session: Session,
+    quote_id: int,
+    known_date: object,
+    known_context: str | None,
+    when: PartialDate | None,
+    context: str | None,
+) -> None:
     """A repeated statement may bring facts the first record lacked; never overwrite."""
-    if quote.date is None and when is not None:
-        quote.date, quote.date_precision = when.start, when.precision
-    if not quote.context and context:
-        quote.context = clean_text(context)
+    values: dict[str, object] = {}
+    if known_date is None and when is not None:
+        values.update(date=when.start, date_precision=when.precision)
+    if not known_context and context:
+        values["context"] = clean_text(context)
+    if values:
+        session.execute(update(Quote).where(Quote.id == quote_id).values(**values))
 
 
 def link_topics(session: Session, quote_id: int, topics: Iterable[Topic]) -> None:
     """Mark the quote as being about each topic (a person's link: origin manual)."""
+    topics = list(topics)
+    if not topics:
+        return
     for topic in topics:
         link = session.get(QuoteTopic, (quote_id, topic.id))
         if link is None:
@@ -128,8 +152,10 @@ def link_topics(session: Session, quote_id: int, topics: Iterable[Topic]) -> Non
 
 def absorb_quote(session: Session, *, remove_id: int, keep_id: int) -> None:
     """Fold quote ``remove_id`` into ``keep_id`` (used when merging speakers)."""
-    for link in session.scalars(select(QuoteSource).where(QuoteSource.quote_id == remove_id)):
-        attach_source(session, keep_id, link.source)
+    for source_id in session.scalars(
+        select(QuoteSource.source_id).where(QuoteSource.quote_id == remove_id)
+    ).all():
+        attach_source(session, keep_id, source_id)
     for qt in session.scalars(select(QuoteTopic).where(QuoteTopic.quote_id == remove_id)):
         if session.get(QuoteTopic, (keep_id, qt.topic_id)) is None:
             session.add(

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from quotes.errors import BadInputError
-from quotes.models import QuoteSource, Source
+from quotes.models import Base
 from quotes.normalize import clean_text
+
+_SOURCES = Base.metadata.tables["sources"]
+_BY_URL = select(_SOURCES.c.id, _SOURCES.c.outlet).where(_SOURCES.c.url == bindparam("url"))
+_BY_OUTLET = (
+    select(_SOURCES.c.id, _SOURCES.c.outlet)
+    .where(_SOURCES.c.url.is_(None), _SOURCES.c.outlet == bindparam("outlet"))
+    .limit(1)
+)
+_INSERT = insert(_SOURCES).returning(_SOURCES.c.id)
+_LINKS = Base.metadata.tables["quote_sources"]
+_LINKED = select(_LINKS.c.quote_id).where(
+    _LINKS.c.quote_id == bindparam("quote_id"), _LINKS.c.source_id == bindparam("source_id")
+)
+_LINK = insert(_LINKS)
 
 
 def validate_url(url: str | None) -> str | None:
@@ -30,32 +44,38 @@ def validate_url(url: str | None) -> str | None:
 
 def find_or_create_source(
     session: Session, url: str | None, outlet: str | None, title: str | None = None
-) -> Source | None:
-    """The source row for a URL (or, without one, an outlet name); None if neither."""
+) -> int | None:
+    """The id of the source for a URL (or, without one, an outlet name); None if neither."""
     outlet = clean_text(outlet) if outlet and outlet.strip() else None
     if url is None and outlet is None:
         return None
+    connection = session.connection()
     if url is not None:
-        source = session.scalar(select(Source).where(Source.url == url))
+        row = connection.execute(_BY_URL, {"url": url}).first()
     else:
-        source = session.scalar(
-            select(Source).where(Source.url.is_(None), Source.outlet == outlet).limit(1)
+        row = connection.execute(_BY_OUTLET, {"outlet": outlet}).first()
+    if row is None:
+        return int(
+            connection.execute(_INSERT, {"url": url, "outlet": outlet, "title": title}).scalar_one()
         )
-    if source is None:
-        source = Source(url=url, outlet=outlet, title=title)
-        session.add(source)
-        session.flush()
-    elif outlet and not source.outlet:
-        source.outlet = outlet
-    return source
+    if outlet and not row[1]:
+        connection.execute(update(_SOURCES).where(_SOURCES.c.id == row[0]).values(outlet=outlet))
+    return int(row[0])
 
 
-def attach_source(session: Session, quote_id: int, source: Source | None) -> bool:
-    """Link ``source`` to the quote; False when there is none or it is already linked."""
-    if source is None:
+def attach_source(
+    session: Session, quote_id: int, source_id: int | None, *, new_quote: bool = False
+) -> bool:
+    """Link the source to the quote; False when there is none or it is already linked.
+
+    A quote created in this transaction has no links yet, so ``new_quote``
+    skips the look-up.
+    """
+    if source_id is None:
         return False
-    if session.get(QuoteSource, (quote_id, source.id)) is not None:
+    connection = session.connection()
+    ids = {"quote_id": quote_id, "source_id": source_id}
+    if not new_quote and connection.execute(_LINKED, ids).first():
         return False
-    session.add(QuoteSource(quote_id=quote_id, source_id=source.id))
-    session.flush()
+    connection.execute(_LINK, ids)
     return True

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from quotes.dates import optional_date
@@ -66,18 +66,51 @@ def similar_names(session: Session, name: str, limit: int = 3) -> list[str]:
     return list(dict.fromkeys(found))[:limit]
 
 
+@dataclass(frozen=True)
+class SpeakerRef:
+    """Just what recording a quote needs to know about its speaker."""
+
+    id: int
+    name: str
+
+
+_CACHE = "quotes.speaker_refs"
+_BY_ALIAS = (
+    select(Speaker.__table__.c.id, Speaker.__table__.c.name)
+    .join(SpeakerAlias.__table__)
+    .where(SpeakerAlias.__table__.c.alias_key == bindparam("key"))
+)
+
+
+def _cache(session: Session) -> dict[str, SpeakerRef]:
+    cache: dict[str, SpeakerRef] = session.info.setdefault(_CACHE, {})
+    return cache
+
+
+def forget_resolved_speakers(session: Session) -> None:
+    """Drop the per-transaction name cache (aliases or speakers changed)."""
+    session.info.pop(_CACHE, None)
+
+
 def resolve_speaker(
     session: Session, name: str, *, allow_similar: bool = False
-) -> tuple[Speaker, bool]:
+) -> tuple[SpeakerRef, bool]:
     """Find the speaker called ``name`` or create one; returns (speaker, created).
 
     Unless ``allow_similar`` is set, a new name very close to a known speaker's
-    raises BadInputError with the suggestion, and nothing is created.
+    raises BadInputError with the suggestion, and nothing is created. Names are
+    cached for the session (one transaction), since adding many statements by
+    the same few speakers is the common case; Core statements keep it cheap.
     """
     cleaned = validate_name(name)
-    speaker = find_speaker(session, cleaned)
-    if speaker is not None:
-        return speaker, False
+    key = name_key(cleaned)
+    cache = _cache(session)
+    if key in cache:
+        return cache[key], False
+    row = session.connection().execute(_BY_ALIAS, {"key": key}).first()
+    if row is not None:
+        cache[key] = SpeakerRef(row[0], row[1])
+        return cache[key], False
     if not allow_similar:
         similar = similar_names(session, cleaned)
         if similar:
@@ -86,7 +119,14 @@ def resolve_speaker(
                 f"unknown speaker {cleaned!r} is very close to {options}: use that name, "
                 "or pass --new-speaker to create a new speaker."
             )
-    return _create(session, cleaned), True
+    speaker_id = session.execute(
+        insert(Speaker).values(name=cleaned, name_key=key).returning(Speaker.id)
+    ).scalar_one()
+    session.execute(
+        insert(SpeakerAlias).values(speaker_id=speaker_id, alias=cleaned, alias_key=key)
+    )
+    cache[key] = SpeakerRef(speaker_id, cleaned)
+    return cache[key], True
 
 
 def _create(session: Session, name: str) -> Speaker:
@@ -159,6 +199,7 @@ def add_alias(session: Session, name: str, alias: str) -> Speaker:
     if owner is None:
         session.add(SpeakerAlias(speaker_id=speaker.id, alias=cleaned, alias_key=name_key(cleaned)))
         session.flush()
+        forget_resolved_speakers(session)
     return speaker
 
 
@@ -179,6 +220,7 @@ def merge_speakers(session: Session, source_name: str, target_name: str) -> Merg
     """
     from quotes.records import absorb_quote  # records imports speakers
 
+    forget_resolved_speakers(session)
     source = require_speaker(session, source_name)
     target = require_speaker(session, target_name)
     if source.id == target.id:

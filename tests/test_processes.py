@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -51,7 +51,11 @@ def test_everyday_commands_never_import_the_model_stack(db_url: str, args: list[
 
 
 def test_help_and_add_start_fast(db_url: str) -> None:
-    """Whole-process time, best of three (the goal is under 0.5 s on 2 cores)."""
+    """Whole-process CPU time, best of three (the goal is under 0.5 s on 2 cores).
+
+    CPU time rather than wall time, so a busy machine does not make it flaky;
+    the bound is loose, the imports test above is the sharp guarantee.
+    """
     env = _env(db_url)
     _run(["init"], env)
     for args in (["--help"], ["add", "Timing probe.", "--speaker", "Probe Person"]):
@@ -60,10 +64,11 @@ def test_help_and_add_start_fast(db_url: str) -> None:
 
 
 def _timed(args: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = _run(args, env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert result.returncode == 0, result.stderr
-    return time.perf_counter() - start
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def test_two_processes_writing_at_once_both_succeed(db_url: str, tmp_path: Path) -> None:

@@ -1,0 +1,203 @@
+"""``quotes timeline`` and ``quotes shifts``: how a speaker's stance moved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from quotes.shifts import DEFAULT_THRESHOLD, Shift
+from quotes.timeline import Timeline
+
+from .common import DbOption, JsonOption, console, database, echo_json, err_console
+
+ByOption = Annotated[str, typer.Option("--by", help="Period: day, month, quarter or year.")]
+ScoreOption = Annotated[
+    str,
+    typer.Option(
+        "--score",
+        help="mean (weighted mean of scores; manual labels count ±1 and weigh double) "
+        "or logodds (Manifesto Project log-odds of favor vs against, scaled to -1..1).",
+    ),
+]
+
+_SPARK = "▁▂▃▄▅▆▇█"
+BAR_WIDTH = 8
+
+
+def score_bar(score: float, width: int = BAR_WIDTH) -> str:
+    """A diverging bar in half-cell steps: against grows left of the centre, favor right."""
+    halves = round(min(1.0, abs(score)) * width * 2)
+    full, half = divmod(halves, 2)
+    if score >= 0:
+        return " " * width + "│" + ("█" * full + "▌" * half).ljust(width)
+    return ("▐" * half + "█" * full).rjust(width) + "│" + " " * width
+
+
+def sparkline(scores: list[float]) -> str:
+    """One character per period, low (against) to high (favor) on the -1..1 scale."""
+    return "".join(_SPARK[min(7, int((s + 1) / 2 * 8))] for s in scores)
+
+
+def timeline_table(timeline: Timeline) -> Table:
+    method = "weighted mean" if timeline.method == "mean" else "log-odds"
+    table = Table(
+        title=f"Stance on {escape(timeline.topic)} by {timeline.granularity} ({method})",
+        caption="score -1 = against, +1 = favor the topic's proposition",
+    )
+    table.add_column("speaker", style="cyan")
+    table.add_column("period")
+    table.add_column("score", justify="right")
+    table.add_column(f"{'against':<{BAR_WIDTH}}│{'favor':>{BAR_WIDTH}}", no_wrap=True)
+    table.add_column("n", justify="right")
+    table.add_column("quotes", style="dim")
+    for speaker, points in timeline.series().items():
+        table.add_section()
+        trend = sparkline([p.score for p in points if not timeline.is_coarse(p)])
+        for index, point in enumerate(points):
+            ids = point.quote_ids
+            shown = ", ".join(str(i) for i in ids[:6]) + (" …" if len(ids) > 6 else "")
+            table.add_row(
+                escape(speaker) if index == 0 else (trend if index == 1 else ""),
+                point.period.label,
+                f"{point.score:+.2f}",
+                score_bar(point.score),
+                str(point.n),
+                shown,
+            )
+    return table
+
+
+def timeline(
+    topic: Annotated[str, typer.Option("--topic", help="The topic (see `quotes topics list`).")],
+    speaker: Annotated[
+        list[str], typer.Option("--speaker", help="A speaker (any alias); repeat for more.")
+    ],
+    by: ByOption = "month",
+    score: ScoreOption = "mean",
+    format: Annotated[
+        str, typer.Option("--format", help="table, csv, json, html, png or parquet.")
+    ] = "table",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write here (png and html default to ./timeline.png / ./timeline.html; "
+            "csv, json and parquet default to stdout).",
+        ),
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="From this date.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Up to this date.")] = None,
+    db: DbOption = None,
+) -> None:
+    """A stance timeline: one score per speaker and period, with the quotes behind it."""
+    from quotes.timeline_data import build_timeline
+    from quotes.timeline_output import output_path, validate_format, write_timeline
+
+    fmt = validate_format(format)
+    path = output_path(fmt, output) if fmt != "table" else output
+    if fmt == "table" and output is not None:
+        from quotes.timeline_output import check_writable
+
+        check_writable(output)
+    with database(db).session() as active:
+        found = build_timeline(active, topic, speaker, by=by, score=score, since=since, until=until)
+    if found.undated:
+        err_console.print(
+            f"Note: {found.undated} assessed quote(s) without a date are not on the timeline.",
+            markup=False,
+        )
+    if not found.points:
+        who = ", ".join(found.speakers)
+        err_console.print(
+            f"No dated quotes by {who} with a stance on {found.topic!r}: nothing to chart "
+            "(add quotes, then run `quotes stance assign`).",
+            markup=False,
+        )
+        if fmt == "json":
+            echo_json([])
+        return
+    if fmt == "table":
+        _print_table(found, path)
+        return
+    from quotes.shifts import detect_shifts
+
+    write_timeline(found, detect_shifts(found.points), fmt, path)
+    if path is not None:
+        err_console.print(f"Wrote {len(found.points)} periods ({fmt}) to {path}", markup=False)
+
+
+def _print_table(found: Timeline, path: Path | None) -> None:
+    if path is None:
+        console.print(timeline_table(found))
+        return
+    from rich.console import Console
+
+    from quotes.export import atomic_output
+
+    with atomic_output(path) as handle:
+        Console(file=handle, width=120, highlight=False).print(timeline_table(found))
+    err_console.print(f"Wrote the timeline table to {path}", markup=False)
+
+
+def shifts_table(found: list[Shift]) -> Table:
+    table = Table(title="Stance shifts", show_lines=True)
+    table.add_column("speaker", style="cyan")
+    table.add_column("topic")
+    table.add_column("change", no_wrap=True)
+    table.add_column("before", ratio=1)
+    table.add_column("after", ratio=1)
+    for shift in found:
+        before, after = shift.evidence_before, shift.evidence_after
+        table.add_row(
+            escape(shift.speaker),
+            escape(shift.topic),
+            f"{shift.kind}\n{shift.before.period.label} {shift.before.score:+.2f}\n"
+            f"→ {shift.after.period.label} {shift.after.score:+.2f}",
+            f"[dim]#{before.quote_id} {before.date_label} ({before.score:+.2f})[/]\n"
+            f"“{escape(before.text)}”",
+            f"[dim]#{after.quote_id} {after.date_label} ({after.score:+.2f})[/]\n"
+            f"“{escape(after.text)}”",
+        )
+    return table
+
+
+def shifts(
+    topic: Annotated[str | None, typer.Option("--topic", help="Only this topic.")] = None,
+    speaker: Annotated[str | None, typer.Option("--speaker", help="Only this speaker.")] = None,
+    by: ByOption = "month",
+    score: ScoreOption = "mean",
+    threshold: Annotated[
+        float,
+        typer.Option(
+            "--threshold",
+            help="Smallest change of score that counts as a move (a change of sign "
+            "outside the neutral band always counts).",
+        ),
+    ] = DEFAULT_THRESHOLD,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Points where a speaker's stance on a topic changed, with the quotes before and after."""
+    from quotes.timeline_data import find_shifts
+
+    with database(db).session() as active:
+        found = find_shifts(
+            active, topic=topic, speaker=speaker, by=by, score=score, threshold=threshold
+        )
+    if json:
+        echo_json([s.to_dict() for s in found])
+        return
+    if not found:
+        console.print("No stance shifts found.")
+        return
+    console.print(shifts_table(found))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(timeline)
+    app.command()(shifts)

@@ -1,0 +1,189 @@
+"""The PNG and HTML charts drawn from a constructed timeline."""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+from datetime import date, timedelta
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from quotes.charts import render_chart, write_chart
+from quotes.charts.html import date_ticks
+from quotes.charts.png import build_figure
+from quotes.shifts import detect_shifts
+from quotes.timeline import Observation, Timeline, build_points
+
+SPEAKERS = ["Donald Trump", "Mark Rutte", "Mette Frederiksen"]
+TEXTS = {
+    "Donald Trump": [
+        "We need Greenland for national security & more.",
+        'Denmark will have to "deal" with it <now>.',
+    ],
+    "Mark Rutte": [
+        "We will come together in NATO with our senior commanders.",
+        "I have no doubt we can do this quite fast.",
+    ],
+    "Mette Frederiksen": [
+        "But we cannot negotiate on our sovereignty.",
+        "We can negotiate on all political issues.",
+    ],
+}
+
+
+def timeline(granularity: str = "month") -> Timeline:
+    found = []
+    quote_id = 0
+    for s_index, speaker in enumerate(SPEAKERS):
+        for t_index, text in enumerate(TEXTS[speaker]):
+            quote_id += 1
+            score = (0.9 - s_index * 0.8) * (1 if t_index == 0 else -1)
+            found.append(
+                Observation(
+                    quote_id,
+                    speaker,
+                    "sovereignty",
+                    date(2025, 3 + 4 * t_index, 1 + s_index),
+                    "day" if t_index == 0 else "month",
+                    score,
+                    "favor" if score > 0 else "against",
+                    "manual" if quote_id == 1 else "auto",
+                    text,
+                    "Reuters" if quote_id % 2 else "https://example.org/article?id=1",
+                )
+            )
+    found.append(
+        Observation(
+            99,
+            "Mark Rutte",
+            "sovereignty",
+            date(2025, 1, 1),
+            "year",
+            0.1,
+            "neutral",
+            "auto",
+            "NATO must stay strong (year only).",
+            None,
+        )
+    )
+    points = build_points(found, granularity, "mean")  # type: ignore[arg-type]
+    return Timeline("sovereignty", granularity, "mean", SPEAKERS, points)  # type: ignore[arg-type]
+
+
+def test_png_is_a_real_image_with_one_line_per_speaker(tmp_path: Path) -> None:
+    chart = timeline()
+    shifts = detect_shifts(chart.points)
+    assert shifts, "the constructed series should contain shifts to annotate"
+    figure = build_figure(chart, shifts)
+    (ax,) = figure.axes
+    labelled = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
+    assert [line.get_label() for line in labelled] == [f"{s} (period score)" for s in SPEAKERS]
+    assert len({(line.get_linestyle(), line.get_marker()) for line in labelled}) == 3
+    assert ax.get_title() == "Stance on sovereignty by month (weighted mean)"
+    assert ax.get_ylim()[0] <= -1 and ax.get_ylim()[1] >= 1
+    assert len(ax.texts) == len(shifts)
+    legend = ax.get_legend()
+    assert legend is not None
+    assert {t.get_text() for t in legend.get_texts()} >= {f"{s} (period score)" for s in SPEAKERS}
+    path = tmp_path / "timeline.png"
+    write_chart(chart, shifts, path, "png")
+    data = path.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    from matplotlib.image import imread
+
+    pixels = imread(io.BytesIO(data), format="png")
+    assert pixels.shape[0] > 400 and pixels.shape[1] > 800
+    assert pixels.std() > 0.05  # not a blank canvas
+
+
+def test_every_quote_is_a_point_in_the_png() -> None:
+    chart = timeline()
+    (ax,) = build_figure(chart, []).axes
+    from matplotlib.collections import PathCollection
+
+    # One scatter point per quote (errorbar collections hold bar segments, not points).
+    scatter = [c for c in ax.collections if isinstance(c, PathCollection)]
+    assert sum(len(c.get_offsets()) for c in scatter) == len(chart.observations) == 7
+
+
+def test_html_is_self_contained_and_holds_every_quote() -> None:
+    chart = timeline()
+    shifts = detect_shifts(chart.points)
+    page = render_chart(chart, shifts, "html").decode("utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    svg = re.search(r"<svg id=\"chart\".*?</svg>", page, re.S)
+    assert svg is not None
+    root = ET.fromstring(svg.group(0))  # the chart is well-formed SVG
+    series = [g for g in root.iter("g") if g.get("class") == "series"]
+    assert [g.get("data-speaker") for g in series] == SPEAKERS
+    assert all(g.find("polyline") is not None for g in series)
+    points = [c for c in root.iter("circle") if c.get("class") == "quote"]
+    assert len(points) == len(chart.observations)
+    for obs in chart.observations:
+        (point,) = [c for c in points if c.get("data-id") == str(obs.quote_id)]
+        assert point.get("data-text") == obs.text
+        assert point.get("data-date") == obs.date_label
+        assert point.get("data-source") == (obs.source or "")
+        title = point.find("title")
+        assert title is not None and obs.text in (title.text or "")
+        assert unescape(page).count(obs.text) >= 2  # chart tooltip and the table
+    assert "addEventListener" in page  # hover/click shows the detail panel
+    # No network references: nothing is loaded from anywhere.
+    assert not re.search(r"\b(src|href)\s*=|url\(|@import|<link\b", page, re.I)
+    assert "http" not in page.replace("https://example.org/article?id=1", "")
+
+
+def test_html_escapes_quote_text() -> None:
+    page = render_chart(timeline(), [], "html").decode("utf-8")
+    assert "<now>" not in page
+    assert "&lt;now&gt;" in page
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        (date(2005, 3, 1), date(2014, 12, 31), [str(y) for y in range(2006, 2015)]),
+        (date(1990, 1, 1), date(2014, 12, 31), [str(y) for y in range(1990, 2015, 5)]),
+        (date(2025, 1, 15), date(2025, 5, 1), ["2025-02", "2025-03", "2025-04", "2025-05"]),
+    ],
+)
+def test_html_date_ticks(first: date, last: date, expected: list[str]) -> None:
+    assert [label for _, label in date_ticks(first, last)] == expected
+
+
+def test_short_spans_get_day_ticks() -> None:
+    ticks = date_ticks(date(2026, 1, 20), date(2026, 1, 24))
+    assert ticks[0] == (date(2026, 1, 20), "2026-01-20") and len(ticks) == 5
+
+
+def test_dense_timelines_mark_only_the_largest_shifts() -> None:
+    from quotes.charts import MAX_MARKED_SHIFTS
+
+    zigzag = [
+        Observation(
+            i,
+            "Mark Rutte",
+            "security",
+            date(2025, 1, 1) + timedelta(days=i),
+            "day",
+            0.9 if i % 2 else -0.5 - i / 200,
+            "favor" if i % 2 else "against",
+            "auto",
+            f"statement {i}",
+        )
+        for i in range(60)
+    ]
+    points = build_points(zigzag, "day", "mean")
+    chart = Timeline("security", "day", "mean", ["Mark Rutte"], points)
+    shifts = detect_shifts(points)
+    assert len(shifts) == 59
+    (ax,) = build_figure(chart, shifts).axes
+    assert len(ax.texts) == MAX_MARKED_SHIFTS
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert f"shift (largest {MAX_MARKED_SHIFTS} of 59 marked)" in labels
+    page = render_chart(chart, shifts, "html").decode("utf-8")
+    assert page.count('class="shift"') == MAX_MARKED_SHIFTS
+    assert page.count("<li>") == 59  # every shift is listed under the chart
