@@ -16,6 +16,7 @@ from quotes import __version__
 from . import (
     db_commands,
     ingest_commands,
+    meaning_commands,
     quote_commands,
     speaker_commands,
     timeline_commands,
@@ -56,6 +57,7 @@ def main(
 
 quote_commands.register(app)
 ingest_commands.register(app)
+meaning_commands.register(app)
 timeline_commands.register(app)
 app.add_typer(db_commands.app, name="db")
 app.add_typer(speaker_commands.app, name="speakers")
