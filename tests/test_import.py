@@ -359,3 +359,10 @@ def test_each_quote_gets_its_own_rows_source_across_batches(cli: Any, tmp_path: 
             }
         ]
         assert shown["speaker"] == f"Speaker {number % 4}"
+
+
+def test_imported_labels_score_like_stance_label() -> None:
+    from quotes.importing.writer import LABEL_SCORES
+    from quotes.stance import MANUAL_SCORES
+
+    assert LABEL_SCORES == MANUAL_SCORES

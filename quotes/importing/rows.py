@@ -16,7 +16,7 @@ from typing import Any
 
 from quotes.dates import PartialDate, parse_date_with_format
 from quotes.errors import BadInputError
-from quotes.models import STANCE_LABELS
+from quotes.filters import validate_stance_label
 from quotes.normalize import MAX_TEXT_LENGTH, clean_text, name_key, text_hash
 from quotes.records import validate_kind, validate_text
 from quotes.sources import validate_url
@@ -238,11 +238,5 @@ class RowValidator:
                 pairs.append((topic, label))
         stances: dict[str, str] = {}
         for topic, label in pairs:
-            cleaned = label.strip().lower()
-            if cleaned not in STANCE_LABELS:
-                raise BadInputError(
-                    f"invalid stance label {label.strip()!r} for {topic.strip()!r}: "
-                    f"use {', '.join(STANCE_LABELS)}."
-                )
-            stances[self._topic(topic)] = cleaned
+            stances[self._topic(topic)] = validate_stance_label(label)
         return tuple(stances.items())

@@ -40,7 +40,9 @@ QUOTE_SOURCES = cast(Table, QuoteSource.__table__)
 QUOTE_TOPICS = cast(Table, QuoteTopic.__table__)
 STANCES = cast(Table, StanceAssessment.__table__)
 
-#: A manual label's score: fully toward its pole (or neither, for neutral).
+#: A manual label's score: fully toward its pole (or neither, for neutral). The
+#: same values as ``quotes.stance.MANUAL_SCORES`` (not imported: that module
+#: loads numpy and the embedding layer, which an import does not need).
 LABEL_SCORES = {"favor": 1.0, "against": -1.0, "neutral": 0.0}
 _SOURCE_CACHE_LIMIT = 50_000
 
