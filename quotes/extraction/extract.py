@@ -26,6 +26,7 @@ from typing import Any
 from quotes.extraction.cues import Cue, Subject, find_cues, subject_before
 from quotes.extraction.lexicon import (
     CONTINUING_WORDS,
+    FUNCTION_WORDS,
     NAMING_WORDS,
     TITLE_CASE_SMALL_WORDS,
 )
@@ -213,6 +214,7 @@ class _Reader:
         cue: Cue | None = before_cues[-1] if before_cues and where != "leading" else None
         speaker: str | None = None
         cue_text: str | None = None
+        last_sentence = index
         if cue is not None:
             speaker = speakers[id(cue)]
             cue_text = self._cue_text(tokens, cue.first, cue.extended(tokens))
@@ -225,9 +227,11 @@ class _Reader:
                 cue_text = self._cue_text(tokens, cue.first, cue.extended(tokens))
             else:
                 speaker, cue_text = self._bare_cue_after(index, paragraph)
+                if cue_text is not None:
+                    last_sentence = index + 1  # the cue's own sentence comes after
         previous = self.drafts[-1] if self.drafts else None
         cue_id = (index, cue.verb) if cue is not None else None
-        if cue_text is None and self._continues(previous, index):
+        if cue_text is None and where == "leading" and self._continues(previous, index):
             assert previous is not None
             speaker, cue_text, cue_id = previous.speaker, previous.cue, previous.cue_id
             if previous.paragraph == paragraph and _leans_on_previous(content):
@@ -246,7 +250,14 @@ class _Reader:
         partial = content[:1].islower()
         self.drafts.append(
             _Draft(
-                [part], speaker, cue_text, partial, index, paragraph, cue_id, self._bounds(index)
+                [part],
+                speaker,
+                cue_text,
+                partial,
+                last_sentence,
+                paragraph,
+                cue_id,
+                self._bounds(index),
             )
         )
 
@@ -292,13 +303,26 @@ class _Reader:
             None,
         )
         if verb is None:
-            return None, None
+            return self._headline_name(tokens, colon)
         found = subject_before(tokens, verb)
         if found is None or found[0].kind not in ("name", "pronoun"):
             return None, None
         subject, first = found
         lead = clean_text(self.text[tokens[first].start : tokens[colon - 1].end])
         return self._speaker(subject), lead
+
+    def _headline_name(self, tokens: Sequence[Token], colon: int) -> tuple[str | None, str | None]:
+        """'Rutte: "We will act"' (a headline): a name alone before the colon speaks."""
+        runs = capitalised_runs(tokens[:colon])
+        if len(runs) != 1 or len(runs[0]) != colon:
+            return None, None
+        phrase = name_phrase(runs[0])
+        if phrase is None or tokens[0].lower in FUNCTION_WORDS:
+            return None, None
+        name = self.book.resolve(phrase.name, phrase.start)
+        if name == phrase.text and not self.book.is_person(phrase, phrase.start):
+            return None, None  # 'Brussels: "..."' is a dateline, not a speaker
+        return name, clean_text(self.text[tokens[0].start : tokens[colon - 1].end])
 
     def _bare_cue_after(self, index: int, paragraph: int) -> tuple[str | None, str | None]:
         """A quotation followed by a sentence that is only a cue: 'Rutte said.'"""
