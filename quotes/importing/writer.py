@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, and_, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, func, insert, select, text, update
 
 from quotes.importing.bulk import bulk_insert, chunks
 from quotes.importing.rows import ImportRow
@@ -159,38 +159,24 @@ class Writer:
         return found
 
     def _insert_quotes(self, new: list[tuple[Key, ImportRow]], now: datetime) -> dict[Key, int]:
+        """Insert the batch's new quotes; their ids when rows need linking."""
         if not new:
             return {}
         links = any(row.has_links for _, row in new)
-        sqlite = self.connection.dialect.name == "sqlite"
-        top = self._top_quote_id() if links and sqlite else None
-        bulk_insert(
-            self.connection,
-            QUOTES,
-            (
-                "speaker_id",
-                "text",
-                "text_hash",
-                "date",
-                "date_precision",
-                "kind",
-                "context",
-                "created_at",
-            ),
-            [
-                (
-                    key[0],
-                    row.text,
-                    row.text_hash,
-                    row.date,
-                    row.precision,
-                    row.kind,
-                    row.context,
-                    now,
-                )
-                for key, row in new
-            ],
-        )
+        columns = ["speaker_id", "text", "text_hash", "date", "date_precision", "kind"]
+        columns += ["context", "created_at"]
+        values = [
+            (key[0], row.text, row.text_hash, row.date, row.precision, row.kind, row.context, now)
+            for key, row in new
+        ]
+        if links and self.connection.dialect.name == "postgresql":
+            # Take the ids from the table's sequence first, so COPY needs no lookup after.
+            ids = self._next_quote_ids(len(new))
+            rows = [(quote_id, *value) for quote_id, value in zip(ids, values, strict=True)]
+            bulk_insert(self.connection, QUOTES, ["id", *columns], rows)
+            return {key: quote_id for (key, _), quote_id in zip(new, ids, strict=True)}
+        top = self._top_quote_id() if links else None
+        bulk_insert(self.connection, QUOTES, columns, values)
         if not links:
             return {}
         if top is not None and self._top_quote_id() == top + len(new):
@@ -198,6 +184,16 @@ class Writer:
             # transaction holds the write lock: the ids are known without a lookup.
             return {key: top + 1 + offset for offset, (key, _) in enumerate(new)}
         return {key: found[0] for key, found in self._existing_quotes(k for k, _ in new).items()}
+
+    def _next_quote_ids(self, count: int) -> list[int]:
+        result = self.connection.execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence('quotes', 'id')) "
+                "FROM generate_series(1, :count)"
+            ),
+            {"count": count},
+        )
+        return [int(value) for (value,) in result]
 
     def _top_quote_id(self) -> int:
         return int(
