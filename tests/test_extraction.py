@@ -114,3 +114,11 @@ def test_a_known_speaker_is_spelled_as_the_database_spells_it() -> None:
     text = "\u201cWe are ready,\u201d Rutte said."
     assert extract_quotations(text, ["Mark Rutte"])[0].speaker == "Mark Rutte"
     assert extract_quotations(text, ["Mark Rutte", "Anna Rutte"])[0].speaker == "Rutte"
+
+
+@pytest.mark.parametrize("name", ["attribution", "people"])
+def test_windows_line_endings_change_nothing_but_offsets(name: str) -> None:
+    text = (ARTICLES / f"{name}.txt").read_text("utf-8")
+    crlf = text.replace("\n", "\r\n")
+    plain = [(c.text, c.speaker, c.partial, c.cue) for c in extract_quotations(text)]
+    assert [(c.text, c.speaker, c.partial, c.cue) for c in extract_quotations(crlf)] == plain

@@ -19,7 +19,7 @@ CLOSING_MARKS = "\u201d\u00bb"  # ” »
 AMBIGUOUS_MARKS = '"\u2033'  # " ″
 ALL_MARKS = OPENING_MARKS + CLOSING_MARKS + AMBIGUOUS_MARKS
 
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 _BEFORE_OPENING = set("([{/\u2014\u2013-") | set(ALL_MARKS)
 _AFTER_CLOSING = set(".,;:!?)]}\u2014\u2013-\u2026") | set(ALL_MARKS)
 
