@@ -137,7 +137,7 @@ def assign_command(
         echo_json({"model": report.model, "quotes": report.quotes, "topics": topics})
         return
     if report.nothing_to_do:
-        say("Nothing to assign: " + ("no quotes yet." if not report.quotes else "no topics yet."))
+        say(f"Nothing to assign: {report.nothing_because}.")
         return
     table = Table("topic", "method", "labels", "quotes", "favor", "against", "neutral", "changed")
     for t in report.topics:
