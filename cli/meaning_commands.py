@@ -102,10 +102,11 @@ def embed(
         )
         return
     seconds = time.perf_counter() - started
+    rate = report.pending / max(report.seconds, 1e-9)
     say(
         f"Embedded {report.pending} quotes with {report.model} "
         f"({report.encoded} texts encoded, {report.copied} identical texts reused) "
-        f"in {seconds:.1f} s ({report.pending / max(seconds, 1e-9):,.0f} quotes/s); "
+        f"in {seconds:.1f} s, {rate:,.0f} quotes/s once the model was loaded; "
         f"{report.total} quotes have vectors."
     )
 

@@ -16,6 +16,7 @@ in its own transaction, so an interrupted run keeps what it finished.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ class EmbedReport:
     encoded: int  # distinct texts run through the model
     copied: int  # quotes that reused a vector of an identical text
     total: int  # quotes with a current vector under this model afterwards
+    seconds: float = 0.0  # embedding and writing, after the model was loaded
 
     @property
     def nothing_to_do(self) -> bool:
@@ -106,6 +108,7 @@ def embed_missing(
         return EmbedReport(model=name, pending=0, encoded=0, copied=0, total=total)
     # Fail on a bad model before doing anything else.
     active = embedder if embedder is not None else load_embedder(name)
+    started = time.perf_counter()
     by_hash: dict[str, list[int]] = {}
     text_of: dict[str, str] = {}
     for quote_id, text, digest in rows:
@@ -132,7 +135,14 @@ def embed_missing(
             progress(done, len(rows))
     with database.session() as session:
         total = count_vectors(session, name)
-    return EmbedReport(model=name, pending=len(rows), encoded=len(todo), copied=copied, total=total)
+    return EmbedReport(
+        model=name,
+        pending=len(rows),
+        encoded=len(todo),
+        copied=copied,
+        total=total,
+        seconds=time.perf_counter() - started,
+    )
 
 
 def _copy_known(database: Database, model: str, by_hash: dict[str, list[int]]) -> set[str]:
