@@ -15,6 +15,7 @@ from quotes import __version__
 
 from . import (
     db_commands,
+    ingest_commands,
     meaning_commands,
     quote_commands,
     speaker_commands,
@@ -55,6 +56,7 @@ def main(
 
 
 quote_commands.register(app)
+ingest_commands.register(app)
 meaning_commands.register(app)
 timeline_commands.register(app)
 app.add_typer(db_commands.app, name="db")
