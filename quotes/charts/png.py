@@ -88,19 +88,26 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
     for shift in marked:
         _annotate(ax, shift)
     _decorate(ax, timeline)
-    handles, labels = ax.get_legend_handles_labels()
-    handles += [
-        Line2D(
-            [],
-            [],
-            linestyle="none",
-            marker="o",
-            markerfacecolor="none",
-            markeredgecolor="0.3",
-            label="quote (automatic score)",
-        ),
-        Line2D([], [], linestyle="none", marker="o", color="0.3", label="quote (person's label)"),
-    ]
+    handles, _ = ax.get_legend_handles_labels()
+    methods = {o.method for o in timeline.observations}
+    if "auto" in methods:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markerfacecolor="none",
+                markeredgecolor="0.3",
+                label="quote (automatic score)",
+            )
+        )
+    if "manual" in methods:
+        handles.append(
+            Line2D(
+                [], [], linestyle="none", marker="o", color="0.3", label="quote (person's label)"
+            )
+        )
     if shifts:
         handles.append(
             Line2D(
