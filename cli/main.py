@@ -13,7 +13,15 @@ import typer
 
 from quotes import __version__
 
-from . import db_commands, quote_commands, speaker_commands, timeline_commands, topic_commands
+from . import (
+    db_commands,
+    ingest_commands,
+    meaning_commands,
+    quote_commands,
+    speaker_commands,
+    timeline_commands,
+    topic_commands,
+)
 from .common import DbOption, QuotesGroup
 
 app = typer.Typer(
@@ -48,6 +56,8 @@ def main(
 
 
 quote_commands.register(app)
+ingest_commands.register(app)
+meaning_commands.register(app)
 timeline_commands.register(app)
 app.add_typer(db_commands.app, name="db")
 app.add_typer(speaker_commands.app, name="speakers")

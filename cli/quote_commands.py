@@ -126,7 +126,13 @@ def search_command(
     ] = None,
     since: SinceFilter = None,
     until: UntilFilter = None,
-    mode: Annotated[str, typer.Option(help="Search mode: text.")] = "text",
+    mode: Annotated[
+        str | None,
+        typer.Option(
+            help="text, semantic or hybrid (default: hybrid once vectors exist, else text).",
+            show_default=False,
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many results.")] = 20,
     json: JsonOption = False,
     csv: CsvOption = False,
@@ -134,7 +140,15 @@ def search_command(
 ) -> None:
     """Search statements by words (best matches first)."""
     filters = QuoteFilters(speaker=speaker, topic=topic, stance=stance, since=since, until=until)
-    with database(db).session() as active:
+    target = database(db)
+    if mode != "text":
+        from quotes.semantic import prepare_search
+
+        from .meaning_commands import embedding_progress
+
+        with embedding_progress() as progress:
+            mode = prepare_search(target, mode, progress)
+    with target.session() as active:
         hits = [h.to_dict() for h in search(active, query, filters=filters, mode=mode, limit=limit)]
     if json:
         echo_json(hits)

@@ -3,13 +3,16 @@
 The filters are resolved once (quotes.filters) and become SQL conditions that
 each mode applies. ``match`` is the mode's relevance, higher is better: in
 text mode the bm25 score (SQLite) or ts_rank_cd (PostgreSQL), comparable only
-within one result list.
+within one result list; in semantic mode the cosine similarity in [-1, 1]; in
+hybrid mode the reciprocal-rank-fusion score scaled to [0, 1] (quotes.semantic).
+
+Without a mode, search is hybrid once any vectors exist, else text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -18,7 +21,10 @@ from quotes.filters import QuoteFilters, resolve_filters
 from quotes.fulltext import text_search
 from quotes.records import load_quotes, quote_to_dict
 
-SEARCH_MODES = ("text",)
+if TYPE_CHECKING:
+    from quotes.embeddings import Embedder
+
+SEARCH_MODES = ("text", "semantic", "hybrid")
 MAX_LIMIT = 10_000
 
 
@@ -43,18 +49,42 @@ def search(
     query: str,
     *,
     filters: QuoteFilters | None = None,
-    mode: str = "text",
+    mode: str | None = "text",
     limit: int = 20,
+    embedder: Embedder | None = None,
 ) -> list[SearchHit]:
-    """The ``limit`` best statements for ``query`` that pass every filter."""
-    if mode not in SEARCH_MODES:
-        raise BadInputError(f"unknown search mode {mode!r}: use {', '.join(SEARCH_MODES)}.")
+    """The ``limit`` best statements for ``query`` that pass every filter.
+
+    Semantic and hybrid modes search the vectors already stored under the
+    configured model (or ``embedder``'s); ``quotes.semantic.prepare_search``
+    embeds what is missing first.
+    """
+    mode = check_mode(mode) if mode is not None else default_mode(session)
     if not 1 <= limit <= MAX_LIMIT:
         raise BadInputError(f"invalid limit {limit}: use a number from 1 to {MAX_LIMIT}.")
     resolved = resolve_filters(session, filters or QuoteFilters())
-    hits = text_search(session, query, resolved.clauses(), limit)
+    if mode == "text":
+        hits = text_search(session, query, resolved.clauses(), limit)
+    else:
+        from quotes.semantic import meaning_search
+
+        hits = meaning_search(session, query, resolved.clauses(), limit, mode, embedder)
     quotes = {q.id: q for q in load_quotes(session, [h.quote_id for h in hits])}
     return [
         SearchHit(rank, hit.match, hit.snippet, quote_to_dict(quotes[hit.quote_id]))
         for rank, hit in enumerate(hits, start=1)
     ]
+
+
+def check_mode(mode: str) -> str:
+    """``text``, ``semantic`` or ``hybrid``; anything else is bad input."""
+    if mode not in SEARCH_MODES:
+        raise BadInputError(f"unknown search mode {mode!r}: use {', '.join(SEARCH_MODES)}.")
+    return mode
+
+
+def default_mode(session: Session) -> str:
+    """Hybrid once any quote has a vector, else text (no model needed)."""
+    from quotes.vectors import has_vectors
+
+    return "hybrid" if has_vectors(session) else "text"

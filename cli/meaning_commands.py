@@ -1,0 +1,222 @@
+"""``quotes embed``, ``stance assign|label`` and ``cluster``: working with meaning."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from .common import (
+    DbOption,
+    JsonOption,
+    console,
+    database,
+    echo_json,
+    err_console,
+    remember_db,
+    say,
+)
+
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        help="A sentence-transformers model name or path "
+        "(default: $QUOTES_EMBEDDING_MODEL, else the bundled all-MiniLM-L6-v2).",
+        show_default=False,
+    ),
+]
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@contextmanager
+def embedding_progress(what: str = "Embedding") -> Iterator[ProgressCallback | None]:
+    """A progress bar (rows/s, ETA) on a terminal; nothing when output is redirected."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.text import Text
+
+    class _RowsPerSecond(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text("" if speed is None else f"{speed:,.0f} rows/s")
+
+    progress = Progress(
+        TextColumn(what),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _RowsPerSecond(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = progress.add_task(what, total=None)
+
+    def update(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total)
+
+    with progress:
+        yield update
+
+
+def embed(
+    model: ModelOption = None,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", help="Texts per model batch.", min=1, max=4096)
+    ] = 64,
+    db: DbOption = None,
+) -> None:
+    """Compute the missing embeddings (identical texts once; progress bar on a terminal)."""
+    import time
+
+    from quotes.vectors import embed_missing
+
+    target = database(db)
+    started = time.perf_counter()
+    with embedding_progress() as progress:
+        report = embed_missing(target, model=model, batch_size=batch_size, progress=progress)
+    if report.nothing_to_do:
+        say(
+            f"Nothing to embed: all {report.total} quotes have {report.model} vectors."
+            if report.total
+            else "Nothing to embed: the database has no quotes yet."
+        )
+        return
+    seconds = time.perf_counter() - started
+    say(
+        f"Embedded {report.pending} quotes with {report.model} "
+        f"({report.encoded} texts encoded, {report.copied} identical texts reused) "
+        f"in {seconds:.1f} s ({report.pending / max(seconds, 1e-9):,.0f} quotes/s); "
+        f"{report.total} quotes have vectors."
+    )
+
+
+stance_app = typer.Typer(
+    help="Topic and stance assignment, and people's labels.", no_args_is_help=True
+)
+
+
+@stance_app.callback()
+def stance_group(db: DbOption = None) -> None:
+    """Topic and stance assignment, and people's labels."""
+    remember_db(db)
+
+
+@stance_app.command("assign")
+def assign_command(
+    topic: Annotated[str | None, typer.Option(help="Only this topic.")] = None,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Link quotes to the topics they are about and score their stance on each."""
+    from quotes.stance import assign_stances
+
+    with embedding_progress() as progress:
+        report = assign_stances(database(db), topic=topic, progress=progress)
+    if json:
+        topics = [t.__dict__ for t in report.topics]
+        echo_json({"model": report.model, "quotes": report.quotes, "topics": topics})
+        return
+    if report.nothing_to_do:
+        say("Nothing to assign: " + ("no quotes yet." if not report.quotes else "no topics yet."))
+        return
+    table = Table("topic", "method", "labels", "quotes", "favor", "against", "neutral", "changed")
+    for t in report.topics:
+        method = t.method
+        if t.learned_cv is not None and t.zero_shot_cv is not None:
+            method += f" (cv F_avg {t.learned_cv:.2f} vs zero-shot {t.zero_shot_cv:.2f})"
+        table.add_row(
+            t.topic,
+            method,
+            str(t.labels),
+            str(t.linked),
+            str(t.counts.get("favor", 0)),
+            str(t.counts.get("against", 0)),
+            str(t.counts.get("neutral", 0)),
+            f"+{t.links_added}/-{t.links_removed} links, {t.assessed} scores",
+        )
+    console.print(table)
+    say(f"Assigned {len(report.topics)} topics over {report.quotes} quotes with {report.model}.")
+
+
+@stance_app.command("label")
+def label_command(
+    quote_id: Annotated[int, typer.Argument(metavar="ID", help="The quote's id.")],
+    topic: Annotated[str, typer.Option(help="The topic the label is about.")],
+    stance: Annotated[str, typer.Option(help="favor, against or neutral (toward --favor pole).")],
+    db: DbOption = None,
+) -> None:
+    """Record a person's stance label; it wins over the automatic one and teaches it."""
+    from quotes.stance import label_stance
+
+    with database(db).session(write=True) as active:
+        result = label_stance(active, quote_id, topic, stance)
+    was = f" (was {result.replaced})" if result.replaced and result.replaced != result.label else ""
+    say(f"Quote {result.quote_id} is {result.label} on {result.topic}{was}.")
+    err_console.print("Run `quotes stance assign` to let the labels teach the topic.", markup=False)
+
+
+def cluster(
+    topic: Annotated[str, typer.Option(help="The topic whose quotes to group.")],
+    speaker: Annotated[str | None, typer.Option(help="Only this speaker's quotes.")] = None,
+    k: Annotated[
+        int | None, typer.Option("--k", help="Number of groups (default: chosen).")
+    ] = None,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Group a topic's quotes by stance and describe each group."""
+    from quotes.clusters import cluster_topic
+
+    with database(db).session() as active:
+        groups = cluster_topic(active, topic, speaker=speaker, k=k)
+    documents = [g.to_dict(i) for i, g in enumerate(groups, start=1)]
+    if json:
+        echo_json(documents)
+        return
+    if not groups:
+        say(f"No assessed quotes on {topic}: run `quotes stance assign` first.")
+        return
+    for document in documents:
+        _print_group(document)
+
+
+def _print_group(group: dict[str, Any]) -> None:
+    speakers = ", ".join(f"{escape(name)} {n}" for name, n in group["speakers"].items())
+    size = f"{group['size']} quote" + ("s" if group["size"] != 1 else "")
+    console.print(
+        f"[bold]Group {group['group']}[/]: {group['stance']}, mean score "
+        f"{group['mean_score']:+.2f}, {size} ({speakers})"
+    )
+    if group["terms"]:
+        console.print(f"  [dim]terms:[/] {escape(', '.join(group['terms']))}")
+    for quote in group["quotes"]:
+        console.print(
+            f"  #{quote['id']} {escape(quote['speaker'])} {quote['date'] or ''} "
+            f"({quote['score']:+.2f}): “{escape(quote['text'])}”"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(embed)
+    app.add_typer(stance_app, name="stance")
+    app.command()(cluster)

@@ -1,0 +1,212 @@
+"""Topic and stance assignment, people's labels, and custom topics, via the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from quotes.stance_scoring import (
+    PrototypeScorer,
+    ZeroShotScorer,
+    f_avg,
+    label_for,
+    pole_sentences,
+)
+
+pytestmark = pytest.mark.model
+
+NATO = "We will come together in NATO with our senior commanders to work out what is necessary."
+FREDERIKSEN = "But we cannot negotiate on our sovereignty."
+
+WHALING = (
+    "whaling",
+    "--description",
+    "Commercial whaling: hunting whales for meat and oil, quotas and the moratorium.",
+    "--favor",
+    "Commercial whaling should be allowed. Whale hunting is a legitimate tradition "
+    "and a sustainable industry.",
+    "--against",
+    "Whaling must be banned. Killing whales is cruel and endangers the species.",
+)
+TAUGHT_FAVOR = [
+    "Our fishermen have caught minke whales for centuries and will keep doing so.",
+    "Whale meat is part of our food culture.",
+    "The harpoon boats bring jobs to our coastal towns.",
+]
+TAUGHT_AGAINST = [
+    "Japan's whaling fleet should stay in port.",
+    "Hunting whales is cruel and must end for good.",
+    "Tourists come to watch whales, not to see them slaughtered.",
+]
+PROBE_FAVOR = "Our hunters have taken whales from these waters for generations and will continue."
+PROBE_AGAINST = "Whaling ships should be kept in harbour."
+
+
+def _add(cli, text: str, speaker: str = "Kari Hunter", *extra: str) -> int:
+    result = cli.ok("add", text, "--speaker", speaker, "--new-speaker", "--json", *extra)
+    return int(json.loads(result.stdout)["id"])
+
+
+def _show(cli, quote_id: int) -> dict:
+    return json.loads(cli.ok("show", str(quote_id), "--json").stdout)
+
+
+def _auto(quote: dict, topic: str) -> dict | None:
+    return next(
+        (s for s in quote["stances"] if s["topic"] == topic and s["method"] == "auto"), None
+    )
+
+
+def _by_text(cli) -> dict[str, dict]:
+    lines = cli.ok("export", "--format", "jsonl").stdout.splitlines()
+    return {q["text"]: q for q in map(json.loads, lines)}
+
+
+def test_seed_quotations_land_where_a_reader_puts_them(seeded) -> None:
+    seeded.ok("stance", "assign")
+    quotes = _by_text(seeded)
+    frederiksen = next(q for t, q in quotes.items() if t.endswith(FREDERIKSEN))
+    assert "sovereignty" in frederiksen["topics"]
+    assert _auto(frederiksen, "sovereignty")["label"] == "favor"
+    nato = quotes[NATO]
+    assert "security" in nato["topics"]
+    assert _auto(nato, "security")["label"] == "favor"
+    assert _auto(nato, "security")["model"].startswith("all-MiniLM-L6-v2 zero-shot")
+    for quote in quotes.values():
+        for stance in quote["stances"]:
+            assert -1.0 <= stance["score"] <= 1.0
+            assert stance["label"] == label_for(stance["score"])
+
+
+def test_unrelated_statements_get_no_topic(seeded) -> None:
+    pizza = _add(seeded, "I like pizza with my friends on Sundays.")
+    seeded.ok("stance", "assign")
+    quote = _show(seeded, pizza)
+    assert quote["topics"] == [] and quote["stances"] == []
+
+
+def test_rerun_writes_nothing_and_manual_links_stay(seeded) -> None:
+    pizza = _add(
+        seeded, "I like pizza with my friends on Sundays.", "Joe Bloggs", "--topic", "tariffs"
+    )
+    first = json.loads(seeded.ok("stance", "assign", "--json").stdout)
+    assert sum(t["assessed"] for t in first["topics"]) > 0
+    second = json.loads(seeded.ok("stance", "assign", "--json").stdout)
+    assert all(t["assessed"] == 0 and t["links_added"] == 0 for t in second["topics"])
+    quote = _show(seeded, pizza)
+    assert quote["topic_links"] == [{"topic": "tariffs", "origin": "manual", "confidence": None}]
+    assert _auto(quote, "tariffs") is not None  # a manual link still gets a score
+
+
+def test_manual_label_wins_and_is_never_overwritten(seeded) -> None:
+    seeded.ok("stance", "assign")
+    nato = next(q for t, q in _by_text(seeded).items() if t == NATO)
+    result = seeded.ok(
+        "stance", "label", str(nato["id"]), "--topic", "Security", "--stance", "against"
+    )
+    assert f"Quote {nato['id']} is against on security" in result.stdout
+    seeded.ok("stance", "assign")
+    quote = _show(seeded, nato["id"])
+    manual = [s for s in quote["stances"] if s["method"] == "manual"]
+    assert manual == [
+        {"topic": "security", "label": "against", "score": -1.0, "method": "manual", "model": None}
+    ]
+    assert _auto(quote, "security")["label"] == "favor"  # kept, but the manual one wins
+    ids = [
+        h["id"]
+        for h in json.loads(
+            seeded.ok("search", "NATO", "--mode", "text", "--stance", "against", "--json").stdout
+        )
+    ]
+    assert ids == [nato["id"]]
+
+
+def test_a_custom_topic_works_end_to_end(seeded) -> None:
+    seeded.ok("topics", "add", *WHALING)
+    favor = _add(seeded, "We will resume commercial whale hunts next season.")
+    against = _add(seeded, "The moratorium protects whale populations and we will defend it.")
+    pizza = _add(seeded, "I like pizza with my friends on Sundays.")
+    result = seeded.ok("stance", "assign", "--topic", "whaling")
+    assert "whaling" in result.stdout and "security" not in result.stdout
+    assert _auto(_show(seeded, favor), "whaling")["label"] == "favor"
+    assert _auto(_show(seeded, against), "whaling")["label"] == "against"
+    assert _show(seeded, pizza)["topics"] == []
+    nato = _by_text(seeded)[NATO]
+    assert "whaling" not in nato["topics"]
+
+
+def test_labels_measurably_move_stances(seeded) -> None:
+    seeded.ok("topics", "add", *WHALING)
+    taught = {text: _add(seeded, text) for text in TAUGHT_FAVOR + TAUGHT_AGAINST}
+    probes = {text: _add(seeded, text) for text in (PROBE_FAVOR, PROBE_AGAINST)}
+    seeded.ok("stance", "assign", "--topic", "whaling")
+    before = {t: _auto(_show(seeded, i), "whaling") for t, i in probes.items()}
+    assert before[PROBE_FAVOR]["label"] == "against"  # zero-shot gets these wrong
+    assert before[PROBE_AGAINST]["label"] == "favor"
+    for text, quote_id in taught.items():
+        label = "favor" if text in TAUGHT_FAVOR else "against"
+        seeded.ok("stance", "label", str(quote_id), "--topic", "whaling", "--stance", label)
+    report = json.loads(seeded.ok("stance", "assign", "--topic", "whaling", "--json").stdout)
+    (whaling,) = report["topics"]
+    assert whaling["method"] == "prototype" and whaling["labels"] == 6
+    assert whaling["learned_cv"] > whaling["zero_shot_cv"]
+    after = {t: _auto(_show(seeded, i), "whaling") for t, i in probes.items()}
+    assert after[PROBE_FAVOR]["score"] > before[PROBE_FAVOR]["score"] + 0.3
+    assert after[PROBE_AGAINST]["score"] < before[PROBE_AGAINST]["score"] - 0.3
+    assert after[PROBE_FAVOR]["label"] == "favor" and after[PROBE_AGAINST]["label"] == "against"
+    assert "prototype" in after[PROBE_FAVOR]["model"]
+
+
+def test_manual_links_teach_topic_assignment(seeded) -> None:
+    seeded.ok("topics", "add", *WHALING)
+    near = _add(seeded, "Two minkes were landed by the boats this morning.")
+    seeded.ok("stance", "assign", "--topic", "whaling")
+    assert _show(seeded, near)["topics"] == []
+    _add(
+        seeded,
+        "The boats came back with two minkes this morning.",
+        "Ole Fisher",
+        "--topic",
+        "whaling",
+    )
+    seeded.ok("stance", "assign", "--topic", "whaling")
+    quote = _show(seeded, near)
+    assert quote["topic_links"][0]["topic"] == "whaling"
+    assert quote["topic_links"][0]["origin"] == "auto"
+    assert quote["topic_links"][0]["confidence"] >= 0.6
+
+
+def test_bad_input_and_empty_databases(cli) -> None:
+    assert "Nothing to assign: no quotes yet." in cli.ok("stance", "assign").stdout
+    cli.ok("init")
+    assert "Nothing to assign" in cli.ok("stance", "assign").stdout
+    quote_id = _add(cli, "Tariffs will rise.")
+    unknown_topic = cli("stance", "assign", "--topic", "fishing")
+    assert unknown_topic.exit_code == 2 and "fishing" in unknown_topic.stderr
+    bad_label = cli("stance", "label", str(quote_id), "--topic", "tariffs", "--stance", "maybe")
+    assert bad_label.exit_code == 2 and "maybe" in bad_label.stderr
+    bad_topic = cli("stance", "label", str(quote_id), "--topic", "fish", "--stance", "favor")
+    assert bad_topic.exit_code == 2 and "fish" in bad_topic.stderr
+    missing = cli("stance", "label", "999", "--topic", "tariffs", "--stance", "favor")
+    assert missing.exit_code == 1 and "999" in missing.stderr
+    assert _show(cli, quote_id)["stances"] == []  # nothing was written
+
+
+def test_zero_shot_and_prototypes_on_hand_made_vectors() -> None:
+    favor = [[1.0, 0.0, 0.0]]
+    against = [[0.0, 1.0, 0.0]]
+    zero = ZeroShotScorer.from_poles(favor, against)
+    scores = zero.score([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    assert scores[0] > 0.99 and scores[1] < -0.99 and scores[2] == 0.0
+    taught = PrototypeScorer.fit([[0.0, 0.0, 1.0]], [True], favor, against)
+    assert taught.score([[0.0, 0.0, 1.0]])[0] > 0.5
+    assert pole_sentences("One thing. Another; a third!\nFourth") == [
+        "One thing.",
+        "Another",
+        "a third!",
+        "Fourth",
+    ]
+    assert f_avg(["favor", "against", "neutral"], ["favor", "favor", "neutral"]) == pytest.approx(
+        (2 / 3 + 0) / 2
+    )
