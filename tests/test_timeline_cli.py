@@ -358,3 +358,12 @@ def test_most_assessed_on_an_empty_database(db: Database) -> None:
 
     with db.session() as session:
         assert most_assessed(session) is None
+
+
+def test_contract_commands_of_this_issue_exist() -> None:
+    from typer.main import get_command
+
+    from quotes.cli.main import app
+
+    names = set(get_command(app).commands)  # type: ignore[attr-defined]
+    assert {"timeline", "shifts", "export", "demo"} <= names
