@@ -133,9 +133,10 @@ def demo(
         say("No quotes have a stance yet: no timeline to draw.")
     else:
         console.print(timeline_table(result.timeline))
+        topic = result.timeline.topic
         say(
-            f"{len(result.shifts)} stance shifts (see `quotes shifts --topic "
-            f"{result.timeline.topic}`)."
+            f"{len(result.shifts)} stance shifts between years for these speakers "
+            f"(every speaker: `quotes shifts --topic {topic} --by year`)."
         )
         say(f"Wrote {result.png.resolve()}")
         say(f"Wrote {result.html.resolve()}")
