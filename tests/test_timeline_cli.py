@@ -367,3 +367,20 @@ def test_contract_commands_of_this_issue_exist() -> None:
 
     names = set(get_command(app).commands)  # type: ignore[attr-defined]
     assert {"timeline", "shifts", "export", "demo"} <= names
+
+
+def test_table_to_a_file(cli: Any, stances: dict[str, int], tmp_path: Path) -> None:
+    target = tmp_path / "table.txt"
+    cli.ok("timeline", "--topic", "sovereignty", "--speaker", "Trump", "--output", str(target))
+    text = target.read_text("utf-8")
+    assert "Stance on sovereignty by month" in text and "2025-04" in text
+    bad = cli(
+        "timeline",
+        "--topic",
+        "sovereignty",
+        "--speaker",
+        "Trump",
+        "--output",
+        str(tmp_path / "missing" / "t.txt"),
+    )
+    assert bad.exit_code == 2 and "does not exist" in bad.output
