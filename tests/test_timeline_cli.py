@@ -371,7 +371,15 @@ def test_contract_commands_of_this_issue_exist() -> None:
 
 def test_table_to_a_file(cli: Any, stances: dict[str, int], tmp_path: Path) -> None:
     target = tmp_path / "table.txt"
-    cli.ok("timeline", "--topic", "sovereignty", "--speaker", "Trump", "--output", str(target))
+    cli.ok(
+        "timeline",
+        "--topic",
+        "sovereignty",
+        "--speaker",
+        "President Trump",
+        "--output",
+        str(target),
+    )
     text = target.read_text("utf-8")
     assert "Stance on sovereignty by month" in text and "2025-04" in text
     bad = cli(
