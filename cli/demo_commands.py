@@ -10,9 +10,19 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from .common import DbOption, console, db_target, say
+from .common import console, db_target, say
 
 _SHOWN_CHARS = 150
+
+DemoDbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database for the demo: a SQLAlchemy URL or a SQLite file path "
+        "(default: ./quotes-demo.db; $QUOTES_DATABASE_URL is never used).",
+        show_default=False,
+    ),
+]
 
 
 def _short(text: str) -> str:
@@ -54,7 +64,7 @@ def _print_clusters(clusters: dict[str, list[dict[str, Any]]]) -> None:
 
 
 def demo(
-    db: DbOption = None,
+    db: DemoDbOption = None,
     output_dir: Annotated[
         Path,
         typer.Option(
