@@ -102,10 +102,11 @@ def embed(
         )
         return
     seconds = time.perf_counter() - started
+    rate = report.pending / max(report.seconds, 1e-9)
     say(
         f"Embedded {report.pending} quotes with {report.model} "
         f"({report.encoded} texts encoded, {report.copied} identical texts reused) "
-        f"in {seconds:.1f} s ({report.pending / max(seconds, 1e-9):,.0f} quotes/s); "
+        f"in {seconds:.1f} s, {rate:,.0f} quotes/s once the model was loaded; "
         f"{report.total} quotes have vectors."
     )
 
@@ -137,7 +138,7 @@ def assign_command(
         echo_json({"model": report.model, "quotes": report.quotes, "topics": topics})
         return
     if report.nothing_to_do:
-        say("Nothing to assign: " + ("no quotes yet." if not report.quotes else "no topics yet."))
+        say(f"Nothing to assign: {report.nothing_because}.")
         return
     table = Table("topic", "method", "labels", "quotes", "favor", "against", "neutral", "changed")
     for t in report.topics:

@@ -2,9 +2,9 @@
 
 Vectors stay in the database (portable float32 bytes); searching loads one
 model's vectors into an in-process matrix once and reuses it. The cache knows
-when it is stale from a cheap stamp (row count, highest id, newest
-``created_at`` of that model's rows): new vectors are appended, anything else
-(a deletion, a re-embedded text) reloads the matrix.
+when it is stale from a cheap stamp (row count and highest id of that
+model's rows, both read from an index): new vectors are appended, anything
+else (a deletion, a re-embedded text) reloads the matrix.
 
 Filters are SQL conditions (quotes.filters). With none, the top hits come
 straight from the matrix. With some, the best-scoring candidates are checked
@@ -42,7 +42,7 @@ HYBRID_DEPTH = 100
 #: Above this many candidates, filter by fetching every passing id from SQL.
 MAX_CANDIDATES_IN_SQL = 5000
 
-Stamp = tuple[int, int, str]
+Stamp = tuple[int, int]
 
 
 @dataclass
@@ -65,12 +65,15 @@ _LOCK = threading.Lock()
 
 
 def _stamp(session: Session, model: str) -> Stamp:
+    """Count and highest id of the model's rows: answered from an index, cheap.
+
+    Vectors are only ever inserted or replaced by a row with a new, higher id
+    (quotes.vectors), so any change to a model's vectors changes this pair.
+    """
     row = session.execute(
-        select(
-            func.count(Embedding.id), func.max(Embedding.id), func.max(Embedding.created_at)
-        ).where(Embedding.model == model)
+        select(func.count(Embedding.id), func.max(Embedding.id)).where(Embedding.model == model)
     ).one()
-    return int(row[0]), int(row[1] or 0), str(row[2])
+    return int(row[0]), int(row[1] or 0)
 
 
 def _load(session: Session, model: str, after_id: int = 0) -> tuple[list[int], list[bytes], int]:
@@ -159,8 +162,8 @@ def semantic_ranking(
         if len(hits) >= limit or len(order) == total:
             return hits[:limit]
         wanted *= 8
-    allowed = set(session.scalars(select(Quote.id).where(*clauses)))
-    mask = np.fromiter((i in allowed for i in vectors.ids.tolist()), dtype=bool, count=total)
+    allowed = np.fromiter(session.scalars(select(Quote.id).where(*clauses)), dtype=np.int64)
+    mask = np.isin(vectors.ids, allowed)
     return _top(vectors.ids, similarity, np.flatnonzero(mask), limit)
 
 

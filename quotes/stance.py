@@ -59,10 +59,12 @@ class AssignReport:
     model: str
     quotes: int
     topics: list[TopicOutcome]
+    #: Why nothing was done ("no quotes yet", "no topics yet"), else None.
+    nothing_because: str | None = None
 
     @property
     def nothing_to_do(self) -> bool:
-        return self.quotes == 0 or not self.topics
+        return self.nothing_because is not None
 
 
 def assign_stances(
@@ -76,8 +78,10 @@ def assign_stances(
     with database.session() as session:
         topics = [get_topic(session, topic)] if topic else _all_topics(session)
         has_quotes = session.scalar(select(Quote.id).limit(1)) is not None
-    if not topics or not has_quotes:
-        return AssignReport(model="", quotes=0, topics=[])
+    if not has_quotes:
+        return AssignReport(model="", quotes=0, topics=[], nothing_because="no quotes yet")
+    if not topics:
+        return AssignReport(model="", quotes=0, topics=[], nothing_because="no topics yet")
     active = embedder if embedder is not None else load_embedder()
     embed_missing(database, embedder=active, progress=progress)
     outcomes = []

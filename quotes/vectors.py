@@ -16,8 +16,10 @@ in its own transaction, so an interrupted run keeps what it finished.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
@@ -44,6 +46,7 @@ class EmbedReport:
     encoded: int  # distinct texts run through the model
     copied: int  # quotes that reused a vector of an identical text
     total: int  # quotes with a current vector under this model afterwards
+    seconds: float = 0.0  # embedding and writing, after the model was loaded
 
     @property
     def nothing_to_do(self) -> bool:
@@ -106,6 +109,7 @@ def embed_missing(
         return EmbedReport(model=name, pending=0, encoded=0, copied=0, total=total)
     # Fail on a bad model before doing anything else.
     active = embedder if embedder is not None else load_embedder(name)
+    started = time.perf_counter()
     by_hash: dict[str, list[int]] = {}
     text_of: dict[str, str] = {}
     for quote_id, text, digest in rows:
@@ -132,7 +136,14 @@ def embed_missing(
             progress(done, len(rows))
     with database.session() as session:
         total = count_vectors(session, name)
-    return EmbedReport(model=name, pending=len(rows), encoded=len(todo), copied=copied, total=total)
+    return EmbedReport(
+        model=name,
+        pending=len(rows),
+        encoded=len(todo),
+        copied=copied,
+        total=total,
+        seconds=time.perf_counter() - started,
+    )
 
 
 def _copy_known(database: Database, model: str, by_hash: dict[str, list[int]]) -> set[str]:
@@ -163,27 +174,38 @@ def _copy_known(database: Database, model: str, by_hash: dict[str, list[int]]) -
 def _write(
     database: Database, model: str, dimension: int, records: list[tuple[int, str, bytes]]
 ) -> None:
-    """Replace the quotes' vectors under ``model`` in one transaction."""
+    """Replace the quotes' vectors under ``model`` in one transaction.
+
+    A replaced vector always gets a new, higher id: the search matrix cache
+    (quotes.semantic) detects change from the count and the highest id of a
+    model's rows, which an index answers without reading the vectors. SQLite
+    would otherwise reuse the highest id when the highest row is replaced, so
+    there the ids are given explicitly; PostgreSQL sequences never reuse one.
+    """
     now = utcnow()
     with database.session(write=True) as session:
         ids = [quote_id for quote_id, _, _ in records]
+        first_id = None
+        if database.is_sqlite:
+            first_id = int(session.scalar(select(func.max(Embedding.id))) or 0) + 1
         for start in range(0, len(ids), 500):
             session.execute(
                 delete(Embedding).where(
                     Embedding.model == model, Embedding.quote_id.in_(ids[start : start + 500])
                 )
             )
-        session.execute(
-            insert(Embedding),
-            [
-                {
-                    "quote_id": quote_id,
-                    "model": model,
-                    "dimension": dimension,
-                    "vector": vector,
-                    "content_hash": digest,
-                    "created_at": now,
-                }
-                for quote_id, digest, vector in records
-            ],
-        )
+        rows: list[dict[str, Any]] = [
+            {
+                "quote_id": quote_id,
+                "model": model,
+                "dimension": dimension,
+                "vector": vector,
+                "content_hash": digest,
+                "created_at": now,
+            }
+            for quote_id, digest, vector in records
+        ]
+        if first_id is not None:
+            for offset, row in enumerate(rows):
+                row["id"] = first_id + offset
+        session.execute(insert(Embedding), rows)

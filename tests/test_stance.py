@@ -179,9 +179,9 @@ def test_manual_links_teach_topic_assignment(seeded) -> None:
 
 def test_bad_input_and_empty_databases(cli) -> None:
     assert "Nothing to assign: no quotes yet." in cli.ok("stance", "assign").stdout
-    cli.ok("init")
-    assert "Nothing to assign" in cli.ok("stance", "assign").stdout
     quote_id = _add(cli, "Tariffs will rise.")
+    assert "Nothing to assign: no topics yet." in cli.ok("stance", "assign").stdout
+    cli.ok("init")
     unknown_topic = cli("stance", "assign", "--topic", "fishing")
     assert unknown_topic.exit_code == 2 and "fishing" in unknown_topic.stderr
     bad_label = cli("stance", "label", str(quote_id), "--topic", "tariffs", "--stance", "maybe")
