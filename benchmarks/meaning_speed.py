@@ -14,7 +14,10 @@ Run: ``python benchmarks/meaning_speed.py [--embed-rows 3000] [--rows 100000] [-
    rest (``--embed-all`` embeds every text). 50 queries are timed after a
    first one (which loads the matrix) for semantic and hybrid search (20
    results, the query's own encoding included), with and without a speaker
-   filter; the memory of the matrix per 100k vectors is reported.
+   filter, then the encoding of the same queries alone (the model's share
+   of each search); the memory of the matrix per 100k vectors is reported.
+   On a shared machine, run it when nothing else is: torch slows down by
+   an order of magnitude when other processes compete for the 2 cores.
 """
 
 from __future__ import annotations
@@ -131,6 +134,17 @@ def latency(database: Database, mode: str, filters: QuoteFilters) -> tuple[float
     return timings[0] * 1000, statistics.median(rest) * 1000, percentile(rest, 0.95) * 1000
 
 
+def encoding_latency() -> tuple[float, float]:
+    """(median, p95) ms of encoding the same queries alone: the model's share."""
+    embedder = load_embedder()
+    timings = []
+    for query in queries(51, seed=5)[1:]:
+        start = time.perf_counter()
+        embedder.encode([query])
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings) * 1000, percentile(timings, 0.95) * 1000
+
+
 def measure_search(
     label: str, target: str, rows: int, embed_all: bool, sample: int
 ) -> list[tuple[str, str]]:
@@ -150,6 +164,11 @@ def measure_search(
                 )
             )
             print(f"{found[-1][0]:<66}  {found[-1][1]}", flush=True)
+    med, p95 = encoding_latency()
+    found.append(
+        (f"{label} of which query encoding alone: median / p95 ms", f"{med:.1f} / {p95:.1f}")
+    )
+    print(f"{found[-1][0]:<66}  {found[-1][1]}", flush=True)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with database.session() as session:
         matrix = vector_matrix(session, load_embedder().name)
