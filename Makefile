@@ -20,12 +20,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: install
-	rm -f $(DEMO_DB)
-	$(BIN)/quotes --db $(DEMO_DB) init --seed
-	$(BIN)/quotes --db $(DEMO_DB) search sovereignty
-	$(BIN)/quotes --db $(DEMO_DB) search '"Arctic"' --speaker Rutte
-	$(BIN)/quotes --db $(DEMO_DB) speakers list
-	$(BIN)/quotes --db $(DEMO_DB) show 5
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/quotes demo --db $(DEMO_DB)
 
 lint: install
 	$(BIN)/ruff check .

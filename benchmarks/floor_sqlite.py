@@ -1,14 +1,14 @@
 """The SQLite floor for imports: csv reader + sqlite3 executemany, nothing else.
 
 Usage: floor_sqlite.py FILE.csv DB: the same rows into one table with an index on
-(speaker, date) and an FTS5 index kept by a trigger, committed every 5,000 rows.
+(speaker, date) and an FTS5 index kept by a trigger, committed every 10,000 rows.
 """
 
 import csv
 import sqlite3
 import sys
 
-BATCH = 5_000
+BATCH = 10_000
 SCHEMA = """
 CREATE TABLE quotes (id INTEGER PRIMARY KEY, speaker TEXT NOT NULL, text TEXT NOT NULL,
     date TEXT, outlet TEXT, context TEXT);

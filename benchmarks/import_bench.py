@@ -7,7 +7,7 @@ memory (max RSS) of each is its own:
 
 - SQLite floor: Python's csv reader + sqlite3 ``executemany`` of the same rows
   into one table with an index on (speaker, date) and an FTS5 index kept by a
-  trigger, committed every 5,000 rows (the batch size the import uses);
+  trigger, committed every 10,000 rows (the batch size the import uses);
 - ``quotes import FILE --json`` into a fresh SQLite file (the real CLI);
 - PostgreSQL floor: ``COPY`` of the same file into a table with the same
   indexes plus a generated tsvector column with a GIN index;
@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -163,23 +164,31 @@ def synthetic_csv(path: Path, rows: int, seed: int = 7) -> None:
             writer.writerow([text, rng.choice(speakers), date, rng.choice(outlets), context])
 
 
-def run_measured(args: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
-    """Run a process; return (seconds, peak RSS in MiB, stdout)."""
+@dataclass
+class Run:
+    seconds: float  # wall clock
+    cpu: float  # user + system CPU seconds of the process
+    peak: int  # max RSS, MiB
+    stdout: str
+
+
+def run_measured(args: list[str]) -> Run:
+    """Run a process; wall time, its own CPU time and peak memory."""
     started = time.perf_counter()
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     stdout, stderr = process.communicate()
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise SystemExit(f"{args[:3]} failed: {stderr.decode()[-2000:]}")
-    peak = _peak_rss(stderr.decode())
-    return seconds, peak, stdout.decode()
-
-
-def _peak_rss(stderr: str) -> int:
-    for line in reversed(stderr.splitlines()):
-        if line.startswith("PEAK_RSS_KB="):
-            return int(line.split("=")[1]) // 1024
-    return -1
+    figures = dict(
+        line.split("=", 1) for line in stderr.decode().splitlines() if line.startswith("BENCH_")
+    )
+    return Run(
+        seconds,
+        float(figures.get("BENCH_CPU", "nan")),
+        int(figures.get("BENCH_PEAK_KB", "0")) // 1024,
+        stdout.decode(),
+    )
 
 
 WRAPPER = r"""
@@ -198,12 +207,13 @@ try:
             if exc.code not in (0, None):
                 raise
 finally:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"PEAK_RSS_KB={peak}", file=sys.stderr)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"BENCH_PEAK_KB={usage.ru_maxrss}", file=sys.stderr)
+    print(f"BENCH_CPU={usage.ru_utime + usage.ru_stime:.3f}", file=sys.stderr)
 """
 
 
-def measured_python(*args: str) -> tuple[float, int, str]:
+def measured_python(*args: str) -> Run:
     return run_measured([sys.executable, "-c", WRAPPER, *args])
 
 
@@ -233,10 +243,16 @@ def pg_available() -> bool:
         return False
 
 
-def line(label: str, rows: int, seconds: float, peak: int, floor: float | None = None) -> str:
-    ratio = f"  {seconds / floor:5.2f}x floor" if floor else ""
-    rate = f"{rows / seconds:>10,.0f} rows/s"
-    return f"  {label:<34} {rate}  {seconds:7.1f} s  peak {peak:5d} MiB{ratio}"
+def line(label: str, rows: int, run: Run, floor: Run | None = None, cpu: bool = True) -> str:
+    text = (
+        f"  {label:<38} {rows / run.seconds:>9,.0f} rows/s {run.seconds:7.1f} s wall "
+        f"{run.cpu:7.1f} s cpu  peak {run.peak:5d} MiB"
+    )
+    if floor is not None:
+        text += f"  {run.seconds / floor.seconds:4.2f}x floor wall"
+        if cpu:  # COPY's client does almost nothing: a CPU ratio would mean nothing
+            text += f", {run.cpu / floor.cpu:4.2f}x cpu"
+    return text
 
 
 def main() -> None:
@@ -246,49 +262,48 @@ def main() -> None:
     options = parser.parse_args()
     sizes = [int(s) for s in options.sizes.split(",")]
     postgres = not options.no_postgres and pg_available()
-    print(f"quotes import benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    load = os.getloadavg()[0]
+    print(
+        f"quotes import benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+        f"load average {load:.1f} at start (wall times suffer when it is above 0)"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for rows in sizes:
             data = work / f"rows-{rows}.csv"
             synthetic_csv(data, rows)
-            size = data.stat().st_size / 2**20
-            print(f"\n{rows:,} rows ({size:.0f} MiB CSV)")
-            floor_s, floor_peak, _ = measured_python(
-                str(HERE / "floor_sqlite.py"), str(data), str(work / f"floor-{rows}.db")
+            print(f"\n{rows:,} rows ({data.stat().st_size / 2**20:.0f} MiB CSV)")
+            floor = measured_python(str(HERE / "floor_sqlite.py"), str(data), str(work / "f.db"))
+            print(line("sqlite3 executemany + FTS5 (floor)", rows, floor))
+            schema_db = work / "schema.db"
+            measured_python("quotes", "db", "upgrade", "--db", str(schema_db))
+            schema = measured_python(
+                str(HERE / "floor_sqlite_schema.py"), str(data), str(schema_db)
             )
-            print(line("sqlite3 executemany + FTS5 (floor)", rows, floor_s, floor_peak))
-            db = work / f"quotes-{rows}.db"
-            seconds, peak, out = measured_python(
-                "quotes", "import", str(data), "--db", str(db), "--json"
-            )
-            summary = json.loads(out)
+            print(line("sqlite3 executemany, real schema", rows, schema, floor))
+            db = work / "quotes.db"
+            run = measured_python("quotes", "import", str(data), "--db", str(db), "--json")
+            summary = json.loads(run.stdout)
             assert summary["added"] == rows, summary
-            print(line("quotes import (SQLite)", rows, seconds, peak, floor_s))
-            again, again_peak, out = measured_python(
-                "quotes", "import", str(data), "--db", str(db), "--json"
-            )
-            assert json.loads(out)["added"] == 0
-            print(line("same file again (all duplicates)", rows, again, again_peak))
+            print(line("quotes import (SQLite)", rows, run, floor))
+            again = measured_python("quotes", "import", str(data), "--db", str(db), "--json")
+            assert json.loads(again.stdout)["added"] == 0
+            print(line("same file again (all duplicates)", rows, again))
             if postgres:
                 name = pg_create()
                 try:
-                    floor_s, floor_peak, _ = measured_python(
-                        str(HERE / "floor_postgres.py"), str(data), name
-                    )
+                    pg_floor = measured_python(str(HERE / "floor_postgres.py"), str(data), name)
                 finally:
                     pg_drop(name)
-                print(line("PostgreSQL COPY (floor)", rows, floor_s, floor_peak))
+                print(line("PostgreSQL COPY (floor)", rows, pg_floor))
                 name = pg_create()
                 try:
                     url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-                    seconds, peak, out = measured_python(
-                        "quotes", "import", str(data), "--db", url, "--json"
-                    )
-                    assert json.loads(out)["added"] == rows
+                    pg = measured_python("quotes", "import", str(data), "--db", url, "--json")
+                    assert json.loads(pg.stdout)["added"] == rows
                 finally:
                     pg_drop(name)
-                print(line("quotes import (PostgreSQL)", rows, seconds, peak, floor_s))
+                print(line("quotes import (PostgreSQL)", rows, pg, pg_floor, cpu=False))
             for leftover in work.glob("*.db*"):
                 leftover.unlink()
             data.unlink()

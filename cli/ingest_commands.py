@@ -57,7 +57,7 @@ def import_command(
     ] = False,
     batch_size: Annotated[
         int, typer.Option(min=1, max=100_000, hidden=True, help="Rows per committed batch.")
-    ] = 5_000,
+    ] = 10_000,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -120,22 +120,26 @@ def _print_summary(summary: ImportSummary, rejects: Path | None) -> None:
 class _ProgressBar:
     """A rich progress bar on a terminal (bytes of the file, rows and rows/s)."""
 
-    def __init__(self, *, enabled: bool) -> None:
+    def __init__(self, *, enabled: bool, file: Any = None) -> None:
         self.enabled = enabled
+        self.file = file if file is not None else sys.stderr
         self._progress: Any = None
         self._task: Any = None
 
     def __enter__(self) -> _ProgressBar:
         if self.enabled:
+            from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+            # A real Console: rich's live display keeps state on it (the shared
+            # err_console builds a fresh one at every use).
             self._progress = Progress(
                 TextColumn("Importing"),
                 BarColumn(),
                 TextColumn("{task.percentage:>3.0f}%"),
                 TextColumn("{task.fields[rows]:>10,} rows  {task.fields[rate]:>8,.0f} rows/s"),
                 TimeElapsedColumn(),
-                console=err_console,
+                console=Console(file=self.file, highlight=False),
                 transient=True,
             )
             self._progress.start()

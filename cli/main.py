@@ -15,6 +15,7 @@ from quotes import __version__
 
 from . import (
     db_commands,
+    demo_commands,
     ingest_commands,
     meaning_commands,
     quote_commands,
@@ -59,6 +60,7 @@ quote_commands.register(app)
 ingest_commands.register(app)
 meaning_commands.register(app)
 timeline_commands.register(app)
+demo_commands.register(app)
 app.add_typer(db_commands.app, name="db")
 app.add_typer(speaker_commands.app, name="speakers")
 app.add_typer(topic_commands.app, name="topics")

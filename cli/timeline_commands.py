@@ -99,11 +99,7 @@ def timeline(
     from quotes.timeline_output import output_path, validate_format, write_timeline
 
     fmt = validate_format(format)
-    path = output_path(fmt, output) if fmt != "table" else output
-    if fmt == "table" and output is not None:
-        from quotes.timeline_output import check_writable
-
-        check_writable(output)
+    path = output_path(fmt, output)
     with database(db).session() as active:
         found = build_timeline(active, topic, speaker, by=by, score=score, since=since, until=until)
     if found.undated:

@@ -157,6 +157,12 @@ def atomic_output(path: Path, *, binary: bool = False) -> Iterator[Any]:
     except OSError as exc:
         raise BadInputError(f"cannot write to {str(path)!r}: {exc.strerror}.") from None
     temp = Path(temp_name)
+    # mkstemp creates the file private (0600); give the result the permissions
+    # a plain open() would have (0666 less the umask), so shared charts and
+    # exports stay readable by the people they are for.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temp, 0o666 & ~umask)
     try:
         mode = "wb" if binary else "w"
         encoding = None if binary else "utf-8"

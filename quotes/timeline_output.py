@@ -51,7 +51,8 @@ def check_writable(path: Path) -> None:
 
 
 def output_path(fmt: TimelineFormat, output: Path | None) -> Path | None:
-    """Where the timeline goes: ``--output``, ``timeline.<fmt>`` for charts, else stdout.
+    """Where the timeline goes: ``--output``, ``timeline.<fmt>`` for charts, else stdout
+    (None); a table goes to the terminal unless ``--output`` is given.
 
     Also checks, before any work, that parquet can be written at all.
     """
@@ -62,7 +63,7 @@ def output_path(fmt: TimelineFormat, output: Path | None) -> Path | None:
     if output is not None:
         check_writable(output)
         return output
-    if fmt in FILE_FORMATS:
+    if fmt in FILE_FORMATS:  # a chart without --output goes to ./timeline.<fmt>
         default = Path(f"timeline.{fmt}")
         check_writable(default)
         return default

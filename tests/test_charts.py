@@ -15,7 +15,7 @@ from quotes.charts import render_chart, write_chart
 from quotes.charts.html import date_ticks
 from quotes.charts.png import build_figure
 from quotes.shifts import detect_shifts
-from quotes.timeline import Observation, Timeline, build_points
+from quotes.timeline import Observation, Timeline, TimelinePoint, build_points
 
 SPEAKERS = ["Donald Trump", "Mark Rutte", "Mette Frederiksen"]
 TEXTS = {
@@ -187,3 +187,24 @@ def test_dense_timelines_mark_only_the_largest_shifts() -> None:
     page = render_chart(chart, shifts, "html").decode("utf-8")
     assert page.count('class="shift"') == MAX_MARKED_SHIFTS
     assert page.count("<li>") == 59  # every shift is listed under the chart
+
+
+def test_legend_lists_only_the_kinds_of_quote_present() -> None:
+    chart = timeline()
+    auto_only = [
+        TimelinePoint(
+            p.speaker,
+            p.topic,
+            p.period,
+            p.score,
+            tuple(o for o in p.observations if o.method == "auto"),
+        )
+        for p in chart.points
+        if any(o.method == "auto" for o in p.observations)
+    ]
+    chart.points = auto_only
+    (ax,) = build_figure(chart, []).axes
+    labels = {t.get_text() for t in ax.get_legend().get_texts()}
+    assert "quote (automatic score)" in labels
+    assert "quote (person's label)" not in labels
+    assert "shift" not in labels

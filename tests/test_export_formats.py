@@ -206,3 +206,31 @@ def test_parquet_without_pyarrow_is_a_clear_error(
         assert "pip install 'quotes[parquet]'" in result.output
         assert "Traceback" not in result.output
     assert list(target.parent.iterdir()) == []
+
+
+def test_written_files_follow_the_umask_not_private_temp_modes(
+    cli: Any, stored: Database, tmp_path: Path
+) -> None:
+    import os
+    import stat
+
+    previous = os.umask(0o022)
+    try:
+        target = tmp_path / "quotes.csv"
+        cli.ok("export", "--output", str(target))
+        chart = tmp_path / "t.html"
+        cli.ok(
+            "timeline",
+            "--topic",
+            "sovereignty",
+            "--speaker",
+            "Trump",
+            "--format",
+            "html",
+            "--output",
+            str(chart),
+        )
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert stat.S_IMODE(chart.stat().st_mode) == 0o644

@@ -327,17 +327,35 @@ def test_stdin_import(cli: Any) -> None:
     assert json.loads(result.stdout)["added"] == 1
 
 
-def test_progress_bar_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from rich.console import Console
-
+def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     from quotes.cli import ingest_commands
     from quotes.importing.run import Progress
 
     out = io.StringIO()
-    console = Console(file=out, force_terminal=True, width=120)
-    monkeypatch.setattr(ingest_commands, "err_console", console)
-    with ingest_commands._ProgressBar(enabled=True) as bar:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    with ingest_commands._ProgressBar(enabled=True, file=out) as bar:
         bar.update(Progress(bytes_read=500, total_bytes=1000, rows=2_000, elapsed=2.0))
         bar._progress.refresh()
     shown = out.getvalue()
     assert "2,000 rows" in shown and "1,000 rows/s" in shown and "50%" in shown
+
+
+def test_each_quote_gets_its_own_rows_source_across_batches(cli: Any, tmp_path: Path) -> None:
+    rows = "".join(
+        f"Statement {i}.,Speaker {i % 4},,https://example.org/{i},Outlet {i % 3},,,,\n"
+        for i in range(25)
+    )
+    got = summary(cli, write(tmp_path, "s.csv", HEADER + rows), "--batch-size", "7")
+    assert (got["added"], got["sources_attached"]) == (25, 25)
+    for quote_id in quote_ids(cli.url):
+        shown = show(cli, quote_id)
+        number = int(shown["text"].split()[1].rstrip("."))
+        assert shown["sources"] == [
+            {
+                "url": f"https://example.org/{number}",
+                "outlet": f"Outlet {number % 3}",
+                "title": None,
+            }
+        ]
+        assert shown["speaker"] == f"Speaker {number % 4}"

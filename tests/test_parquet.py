@@ -14,10 +14,22 @@ from quotes.parquet import quote_schema, require_pyarrow, timeline_schema, write
 def test_timeline_rows_round_trip_with_list_columns() -> None:
     pq = pytest.importorskip("pyarrow.parquet")
     rows = [
-        {"speaker": "Mark Rutte", "topic": "security", "period": "2026-01", "score": 0.5,
-         "n": 2, "quote_ids": [3, 4]},
-        {"speaker": "Mette Frederiksen", "topic": "security", "period": "2026", "score": -0.25,
-         "n": 1, "quote_ids": [7]},
+        {
+            "speaker": "Mark Rutte",
+            "topic": "security",
+            "period": "2026-01",
+            "score": 0.5,
+            "n": 2,
+            "quote_ids": [3, 4],
+        },
+        {
+            "speaker": "Mette Frederiksen",
+            "topic": "security",
+            "period": "2026",
+            "score": -0.25,
+            "n": 1,
+            "quote_ids": [7],
+        },
     ]
     buffer = io.BytesIO()
     assert write_parquet(rows, timeline_schema(), buffer, batch=1) == 2
@@ -34,7 +46,11 @@ def test_empty_export_keeps_the_typed_schema() -> None:
     assert table.num_rows == 0
     assert str(table.schema.field("topics").type) == "list<element: string>"
     assert table.schema.field("stances").type.value_type.names == [
-        "topic", "label", "score", "method", "model",
+        "topic",
+        "label",
+        "score",
+        "method",
+        "model",
     ]
 
 

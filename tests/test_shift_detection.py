@@ -11,12 +11,21 @@ from quotes.shifts import classify, detect_shifts, validate_threshold
 from quotes.timeline import Observation, build_points
 
 
-def obs(quote_id: int, score: float, month: int, *, day: int = 10, precision: str = "day",
-        speaker: str = "Mark Rutte", year: int = 2025) -> Observation:
+def obs(
+    quote_id: int,
+    score: float,
+    month: int,
+    *,
+    day: int = 10,
+    precision: str = "day",
+    speaker: str = "Mark Rutte",
+    year: int = 2025,
+) -> Observation:
     label = "favor" if score > 0.15 else "against" if score < -0.15 else "neutral"
     when = date(year, month, day) if precision == "day" else date(year, month, 1)
-    return Observation(quote_id, speaker, "security", when, precision, score, label, "auto",
-                       f"quote {quote_id}")
+    return Observation(
+        quote_id, speaker, "security", when, precision, score, label, "auto", f"quote {quote_id}"
+    )
 
 
 def test_classify_reversal_move_and_noise() -> None:
@@ -30,9 +39,12 @@ def test_classify_reversal_move_and_noise() -> None:
 
 def test_detects_each_change_with_the_clearest_quotes_as_evidence() -> None:
     series = [
-        obs(1, 0.7, 1), obs(2, 0.9, 1, day=20), obs(3, 0.5, 1, day=25),  # Jan: favor
+        obs(1, 0.7, 1),
+        obs(2, 0.9, 1, day=20),
+        obs(3, 0.5, 1, day=25),  # Jan: favor
         obs(4, 0.8, 2),  # Feb: steady
-        obs(5, -0.3, 4), obs(6, -0.7, 4, day=12),  # Apr: reversal (March empty)
+        obs(5, -0.3, 4),
+        obs(6, -0.7, 4, day=12),  # Apr: reversal (March empty)
         obs(7, -0.5, 5),  # May: steady
         obs(8, 0.3, 6),  # Jun: a move of +0.8 but also a reversal
     ]
@@ -56,8 +68,12 @@ def test_threshold_controls_moves_and_speakers_are_never_mixed() -> None:
 
 
 def test_evidence_ties_go_to_the_latest_before_and_earliest_after() -> None:
-    series = [obs(1, 0.8, 1, day=3), obs(2, 0.8, 1, day=28), obs(3, -0.8, 2, day=1),
-              obs(4, -0.8, 2, day=27)]
+    series = [
+        obs(1, 0.8, 1, day=3),
+        obs(2, 0.8, 1, day=28),
+        obs(3, -0.8, 2, day=1),
+        obs(4, -0.8, 2, day=27),
+    ]
     (shift,) = detect_shifts(build_points(series, "month", "mean"))
     assert (shift.evidence_before.quote_id, shift.evidence_after.quote_id) == (2, 3)
 
@@ -66,7 +82,8 @@ def test_a_year_period_is_not_compared_with_the_months_inside_it() -> None:
     series = [
         obs(1, 0.8, 12, year=2024),
         obs(2, -0.9, 1, precision="year"),  # "2025": only the year is known
-        obs(3, 0.8, 3), obs(4, 0.8, 4),
+        obs(3, 0.8, 3),
+        obs(4, 0.8, 4),
     ]
     shifts = detect_shifts(build_points(series, "month", "mean"))
     assert [(s.before.period.label, s.after.period.label) for s in shifts] == [

@@ -358,3 +358,37 @@ def test_most_assessed_on_an_empty_database(db: Database) -> None:
 
     with db.session() as session:
         assert most_assessed(session) is None
+
+
+def test_contract_commands_of_this_issue_exist() -> None:
+    from typer.main import get_command
+
+    from quotes.cli.main import app
+
+    names = set(get_command(app).commands)  # type: ignore[attr-defined]
+    assert {"timeline", "shifts", "export", "demo"} <= names
+
+
+def test_table_to_a_file(cli: Any, stances: dict[str, int], tmp_path: Path) -> None:
+    target = tmp_path / "table.txt"
+    cli.ok(
+        "timeline",
+        "--topic",
+        "sovereignty",
+        "--speaker",
+        "President Trump",
+        "--output",
+        str(target),
+    )
+    text = target.read_text("utf-8")
+    assert "Stance on sovereignty by month" in text and "2025-04" in text
+    bad = cli(
+        "timeline",
+        "--topic",
+        "sovereignty",
+        "--speaker",
+        "Trump",
+        "--output",
+        str(tmp_path / "missing" / "t.txt"),
+    )
+    assert bad.exit_code == 2 and "does not exist" in bad.output

@@ -34,8 +34,18 @@ def obs(
 ) -> Observation:
     if label is None:
         label = "favor" if score > 0.15 else "against" if score < -0.15 else "neutral"
-    return Observation(quote_id, speaker, "sovereignty", when, precision, score, label, method,
-                       f"quote {quote_id}", "Reuters")
+    return Observation(
+        quote_id,
+        speaker,
+        "sovereignty",
+        when,
+        precision,
+        score,
+        label,
+        method,
+        f"quote {quote_id}",
+        "Reuters",
+    )
 
 
 @pytest.mark.parametrize(
@@ -137,7 +147,10 @@ def test_build_points_groups_sorts_and_keeps_imprecise_dates_apart() -> None:
     assert points[2].score == pytest.approx((0.8 + 0.4 - 0.5) / 3)
     daily = build_points(series, "day", "mean")
     assert [p.period.label for p in daily if p.speaker == "Mark Rutte"] == [
-        "2025", "2025-08", "2025-08-05", "2025-08-20",
+        "2025",
+        "2025-08",
+        "2025-08-05",
+        "2025-08-20",
     ]
     timeline = Timeline("sovereignty", "day", "mean", ["Mark Rutte"], daily)
     assert [timeline.is_coarse(p) for p in daily[1:]] == [True, True, False, False]
@@ -147,6 +160,12 @@ def test_rows_have_the_contract_columns() -> None:
     points = build_points([obs(7, 0.123456), obs(8, 0.5)], "year", "mean")
     timeline = Timeline("sovereignty", "year", "mean", ["Mette Frederiksen"], points)
     assert timeline.rows() == [
-        {"speaker": "Mette Frederiksen", "topic": "sovereignty", "period": "2025",
-         "score": round((0.123456 + 0.5) / 2, 4), "n": 2, "quote_ids": [7, 8]},
+        {
+            "speaker": "Mette Frederiksen",
+            "topic": "sovereignty",
+            "period": "2025",
+            "score": round((0.123456 + 0.5) / 2, 4),
+            "n": 2,
+            "quote_ids": [7, 8],
+        },
     ]

@@ -20,14 +20,13 @@ from quotes.shifts import Shift
 from quotes.timeline import Observation, Timeline
 
 WIDTH, HEIGHT = 960, 440
-LEFT, RIGHT, TOP, BOTTOM = 70, 20, 20, 40
+LEFT, RIGHT, TOP, BOTTOM = 84, 24, 20, 44
 SVG_DASHES = {"solid": "", "dashed": "8 4", "dashdot": "8 3 2 3", "dotted": "2 3"}
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222;max-width:1000px}
 h1{font-size:1.3rem}
 svg{background:#fff;border:1px solid #ddd;max-width:100%;height:auto}
-.grid{stroke:#eee}.zero{stroke:#999}.axis text{font-size:11px;fill:#444}
 .quote{cursor:pointer}.quote:hover,.quote:focus{stroke-width:3;outline:none}
 .legend span{display:inline-block;margin-right:1.2rem;font-size:.9rem}
 #detail{border:1px solid #ccc;padding:.6rem .8rem;margin:.8rem 0;min-height:3.5rem;
@@ -100,24 +99,31 @@ def date_ticks(first: date, last: date, most: int = 12) -> list[tuple[date, str]
 
 
 def _axes(scale: _Scale, first: date, last: date) -> list[str]:
-    parts = ['<g class="axis">']
+    """Grid, tick labels and axis titles, styled inline so the SVG stands alone."""
+    parts = ['<g class="axis" font-size="11" fill="#444">']
     for score in (-1.0, -0.5, 0.0, 0.5, 1.0):
         y = scale.y(score)
-        cls = "zero" if score == 0 else "grid"
+        colour = "#999" if score == 0 else "#e8e8e8"
         label = {-1.0: "-1 against", 1.0: "+1 favor"}.get(score, f"{score:+g}" if score else "0")
         parts.append(
-            f'<line class="{cls}" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
+            f'<line stroke="{colour}" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
         )
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{label}</text>')
     for day, label in date_ticks(first, last):
         x = scale.x(day)
         parts.append(
-            f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{HEIGHT - BOTTOM}"/>'
+            f'<line stroke="#e8e8e8" x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{HEIGHT - BOTTOM}"/>'
         )
         parts.append(
             f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" '
             f'text-anchor="middle">{escape(label)}</text>'
         )
+    middle = (LEFT + WIDTH - RIGHT) / 2
+    parts.append(f'<text x="{middle:.0f}" y="{HEIGHT - 6}" text-anchor="middle">date</text>')
+    parts.append(
+        f'<text x="14" y="{(TOP + HEIGHT - BOTTOM) / 2:.0f}" text-anchor="middle" '
+        f'transform="rotate(-90 14 {(TOP + HEIGHT - BOTTOM) / 2:.0f})">stance score</text>'
+    )
     parts.append("</g>")
     return parts
 
@@ -181,14 +187,16 @@ def _series(timeline: Timeline, scale: _Scale) -> list[str]:
     return parts
 
 
-def _shift_marks(shifts: Sequence[Shift], scale: _Scale) -> list[str]:
+def _shift_marks(timeline: Timeline, shifts: Sequence[Shift], scale: _Scale) -> list[str]:
     parts = []
     for shift in shifts:
-        x = scale.x(shift.after.period.midpoint)
+        # Keep the label inside the plot even for a shift at either edge.
+        x = min(max(scale.x(shift.after.period.midpoint), LEFT + 50), WIDTH - RIGHT - 50)
         y = scale.y(shift.after.score) + (18 if shift.change > 0 else -12)
         arrow = "\u25b2" if shift.change > 0 else "\u25bc"
         parts.append(
-            f'<text class="shift" x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="11">'
+            f'<text class="shift" x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="11" '
+            f'fill="{style(timeline.speakers.index(shift.speaker))[0]}">'
             f"{arrow} {escape(shift.kind)} {shift.change:+.2f}"
             f"<title>{escape(shift.speaker)}: {escape(shift.before.period.label)} to "
             f"{escape(shift.after.period.label)}</title></text>"
@@ -257,7 +265,7 @@ def render_html(timeline: Timeline, shifts: Sequence[Shift]) -> str:
         ]
         + _axes(scale, scale.first, scale.first + timedelta(days=scale.days))
         + _series(timeline, scale)
-        + _shift_marks(marked_shifts(shifts), scale)
+        + _shift_marks(timeline, marked_shifts(shifts), scale)
         + ["</svg>"]
     )
     return f"""<!DOCTYPE html>

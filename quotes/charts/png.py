@@ -86,21 +86,28 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
                 )
     marked = marked_shifts(shifts)
     for shift in marked:
-        _annotate(ax, shift)
+        _annotate(ax, shift, style(timeline.speakers.index(shift.speaker))[0])
     _decorate(ax, timeline)
-    handles, labels = ax.get_legend_handles_labels()
-    handles += [
-        Line2D(
-            [],
-            [],
-            linestyle="none",
-            marker="o",
-            markerfacecolor="none",
-            markeredgecolor="0.3",
-            label="quote (automatic score)",
-        ),
-        Line2D([], [], linestyle="none", marker="o", color="0.3", label="quote (person's label)"),
-    ]
+    handles, _ = ax.get_legend_handles_labels()
+    methods = {o.method for o in timeline.observations}
+    if "auto" in methods:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markerfacecolor="none",
+                markeredgecolor="0.3",
+                label="quote (automatic score)",
+            )
+        )
+    if "manual" in methods:
+        handles.append(
+            Line2D(
+                [], [], linestyle="none", marker="o", color="0.3", label="quote (person's label)"
+            )
+        )
     if shifts:
         handles.append(
             Line2D(
@@ -134,7 +141,7 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
     return figure
 
 
-def _annotate(ax: Axes, shift: Shift) -> None:
+def _annotate(ax: Axes, shift: Shift, colour: str) -> None:
     x = shift.after.period.midpoint
     y = shift.after.score
     offset = -28 if shift.change > 0 else 22
@@ -146,7 +153,7 @@ def _annotate(ax: Axes, shift: Shift) -> None:
         ha="center",
         fontsize=7,
         arrowprops={"arrowstyle": "->", "color": "0.2", "lw": 0.8},
-        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.5", "lw": 0.5},
+        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": colour, "lw": 0.8},
         zorder=4,
     )
 

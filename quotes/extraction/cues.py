@@ -8,6 +8,7 @@ is gets decided later, by :class:`quotes.extraction.names.NameBook`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -18,6 +19,7 @@ from quotes.extraction.lexicon import (
     EMBEDDING_VERBS,
     FUNCTION_WORDS,
     MAX_CUE_COMPLEMENT_WORDS,
+    NOT_PERSON_WORDS,
     PLURAL_PRONOUNS,
     PRONOUNS,
     SPEECH_VERBS,
@@ -28,7 +30,8 @@ from quotes.extraction.names import NamePhrase, capitalised_runs, name_phrase
 from quotes.extraction.tokens import Token
 
 SubjectKind = Literal["name", "pronoun", "office", "unnamed"]
-_APPOSITIVE_MAX_TOKENS = 12
+_APPOSITIVE_MAX_TOKENS = 24
+_PARTY_TAG = re.compile(r"^[RDI]-[A-Z][A-Za-z.]*$")
 _DESCRIPTOR_MAX_WORDS = 5
 
 
@@ -144,29 +147,54 @@ def _name_ending_at(
 
 
 def _appositive(tokens: Sequence[Token], comma: int) -> tuple[Subject, int] | None:
-    """A name with an aside in commas before the verb.
+    """A name with asides in commas before the verb.
 
-    'Mark Rutte, NATO's secretary general, said' (the name before the aside)
-    or 'the minister, Claire Dumas, replied' (the name is the aside).
+    'Mark Rutte, NATO's secretary general, said' (the name before the aside),
+    'the minister, Claire Dumas, replied' (the name is the aside),
+    'Rep. Jim Jordan, R-Ohio, the committee chairman, said' (several asides),
+    'One official, who spoke on condition of anonymity, said' (nobody named).
     """
+    titles: tuple[str, ...] = ()
+    end = comma  # the comma closing the aside being looked at
     for index in range(comma - 1, max(comma - _APPOSITIVE_MAX_TOKENS, 0) - 1, -1):
         token = tokens[index]
         if token.kind == "quote" or token.lower in SPEECH_VERBS:
             return None
         if token.text != ",":
             continue
-        aside = tokens[index + 1 : comma]
-        titles = tuple(t.bare.lower() for t in aside if t.bare.lower() in TITLE_WORDS)
-        if index > 0 and tokens[index - 1].is_capitalised:
+        aside = tokens[index + 1 : end]
+        titles += tuple(t.bare.lower() for t in aside if t.bare.lower() in TITLE_WORDS)
+        inner = _name_ending_at(tokens, end - 1)
+        if inner is not None and (inner[1] != index + 1 or _is_party_tag(aside)):
+            inner = None
+        before = tokens[index - 1] if index > 0 else None
+        if (
+            before is not None
+            and before.is_capitalised
+            and not _is_party_tag([before])
+            and (inner is None or not _looks_like_person(inner[0]))
+        ):
             return _name_ending_at(tokens, index - 1, titles)
-        inner = _name_ending_at(tokens, comma - 1)
-        if inner is not None and inner[1] == index + 1:
+        if inner is not None:
             first = index
             while first > 0 and tokens[first - 1].kind == "word":
                 first -= 1
             return inner[0], first
-        return None
+        if before is not None and before.kind == "word" and not before.is_capitalised:
+            return _descriptor_ending_at(tokens, index - 1)
+        end = index
     return None
+
+
+def _is_party_tag(tokens: Sequence[Token]) -> bool:
+    """'R-Ohio', 'D-Wash.': a US party and state after a name."""
+    return len(tokens) == 1 and _PARTY_TAG.match(tokens[0].text) is not None
+
+
+def _looks_like_person(subject: Subject) -> bool:
+    """'Olof Gill' in 'a spokesperson for the Commission, Olof Gill, said'."""
+    words = [w.lower() for w in subject.words]
+    return 2 <= len(words) <= 4 and not any(w in NOT_PERSON_WORDS for w in words)
 
 
 def _descriptor_ending_at(tokens: Sequence[Token], index: int) -> tuple[Subject, int] | None:

@@ -282,7 +282,8 @@ class _Reader:
         )
 
     def _cue_text(self, tokens: Sequence[Token], first: int, last: int) -> str:
-        return clean_text(self.text[tokens[first].start : tokens[last].end])
+        # A cue ending a sentence on an initial ("in a post on X.") keeps no full stop.
+        return clean_text(self.text[tokens[first].start : tokens[last].end]).rstrip(".")
 
     def _lead_in(self, tokens: Sequence[Token], colon: int) -> tuple[str | None, str | None]:
         """'Frederiksen was blunt: "..."': the subject of the lead-in speaks."""

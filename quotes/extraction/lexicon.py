@@ -105,10 +105,12 @@ NOT_PERSON_WORDS = words(
     europe sea ocean island islands city county province region centre center summit
     conference treaty agreement act bill plan war talks monday tuesday wednesday thursday
     friday saturday sunday january february march april may june july august september october
-    november december arctic antarctic pacific atlantic minister president
+    november december arctic antarctic pacific atlantic minister president press associated
+    journal tribune herald guardian telegraph gazette reuters bloomberg broadcasting television
+    radio network media magazine newspaper
     """
 )
-DETERMINERS = words("the a an his her their its our this that")
+DETERMINERS = words("the a an his her their its our this that one another")
 
 NATIONALITIES = words(
     """
@@ -132,7 +134,8 @@ FUNCTION_WORDS = words(
     asked also still then now today yesterday last next it he she they we i his her their our
     its there here what who why how where which not no according despite during under over
     instead indeed still moreover furthermore certainly nonetheless nevertheless thus
-    overall separately elsewhere both neither either all some many most several such
+    overall separately elsewhere both neither either all some many most several such one two
+    three four five another
     """
 )
 

@@ -130,9 +130,14 @@ def _missing_message(missing: list[str], header: Sequence[str] | None) -> str:
     )
 
 
+#: Keys of the contract's quote object (``quotes export --format jsonl``) read
+#: when the import fields are absent, so an export imports again losslessly.
+QUOTE_OBJECT_KEYS = {"sources": "sources", "stances": "stances"}
+
+
 def resolve_keys(mapping: dict[str, str]) -> dict[str, str]:
     """Field -> JSON key for JSON Lines (numbers mean nothing there)."""
-    keys = {field: field for field in FIELDS}
+    keys = {field: field for field in FIELDS} | QUOTE_OBJECT_KEYS
     for field, key in mapping.items():
         if key.isdigit():
             raise BadInputError(

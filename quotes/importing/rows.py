@@ -8,6 +8,7 @@ that exist (an unknown topic is a mistake to report, not a topic to invent).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -35,8 +36,8 @@ class ImportRow:
     speaker_key: str
     date: date | None
     precision: str | None
-    url: str | None
-    outlet: str | None
+    #: (url, outlet) of each source; url None means a source known by its outlet only
+    sources: tuple[tuple[str | None, str | None], ...]
     context: str | None
     kind: str
     topics: tuple[str, ...]
@@ -44,10 +45,12 @@ class ImportRow:
 
     @property
     def has_links(self) -> bool:
-        return bool(self.url or self.outlet or self.topics or self.stances)
+        return bool(self.sources or self.topics or self.stances)
 
 
 _CACHE_LIMIT = 100_000
+#: ``;`` separates URLs only where a new URL begins (a URL may contain ``;``).
+_URL_SEPARATOR = re.compile(r";\s*(?=https?://)")
 
 
 def _bound(cache: dict[str, Any]) -> None:
@@ -66,6 +69,13 @@ def _string(field: str, value: Any) -> str | None:
         raise BadInputError(f"{field} must be text, not {type(value).__name__}.")
     text = str(value)
     return text if text.strip() else None
+
+
+def _manual_labels(value: Any) -> dict[str, Any]:
+    """A person's labels from the quote object's ``stances`` (automatic ones are not facts)."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise BadInputError("stances must be a list of objects with topic, label and method.")
+    return {str(v.get("topic")): v.get("label") for v in value if v.get("method") == "manual"}
 
 
 class RowValidator:
@@ -97,9 +107,10 @@ class RowValidator:
                     f"the context is {len(context):,} characters long; the limit is "
                     f"{MAX_TEXT_LENGTH:,}."
                 )
-        url = values.get("source_url")
         topics = values.get("topics")
         stance = values.get("stance")
+        if stance is None and values.get("stances"):
+            stance = _manual_labels(values["stances"])
         stances = self._stances(stance) if stance is not None else ()
         return ImportRow(
             line=line,
@@ -109,8 +120,8 @@ class RowValidator:
             speaker_key=speaker_key,
             date=when.start if when else None,
             precision=when.precision if when else None,
-            url=validate_url(_string("source_url", url)) if url else None,
-            outlet=self._outlet(values.get("outlet")),
+            sources=self._sources(values.get("source_url"), values.get("outlet"))
+            or self._source_objects(values.get("sources")),
             context=context,
             kind=kind,
             topics=self._all_topics(topics, stances) if topics or stances else (),
@@ -136,6 +147,39 @@ class RowValidator:
             self._dates[raw] = found
             _bound(self._dates)
         return found
+
+    def _sources(self, urls: Any, outlets: Any) -> tuple[tuple[str | None, str | None], ...]:
+        """Source URLs (a list, or ``;``-separated as ``quotes export`` writes them) and outlets.
+
+        One outlet goes with every URL; as many outlets as URLs pair up in
+        order; without a URL, the outlet alone is the source.
+        """
+        if isinstance(urls, list):
+            links = [validate_url(_string("source_url", u)) for u in urls]
+        else:
+            raw = _string("source_url", urls)
+            links = [validate_url(u) for u in _URL_SEPARATOR.split(raw)] if raw else []
+        found = [link for link in links if link]
+        names = [self._outlet(o) for o in str(outlets).split(";")] if outlets else []
+        names = [name for name in names if name]
+        if not found:
+            return tuple((None, name) for name in names)
+        if len(names) == len(found):
+            return tuple(zip(found, names, strict=True))
+        shared = names[0] if len(names) == 1 else None
+        return tuple((link, shared) for link in found)
+
+    def _source_objects(self, value: Any) -> tuple[tuple[str | None, str | None], ...]:
+        """The quote object's ``sources``: ``[{"url": ..., "outlet": ...}]``."""
+        if not value:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise BadInputError("sources must be a list of objects with url and outlet.")
+        pairs = [
+            (validate_url(_string("url", v.get("url"))), self._outlet(v.get("outlet")))
+            for v in value
+        ]
+        return tuple((url, outlet) for url, outlet in pairs if url or outlet)
 
     def _outlet(self, value: Any) -> str | None:
         raw = _string("outlet", value)

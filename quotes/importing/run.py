@@ -47,8 +47,10 @@ from quotes.importing.similar import near_duplicates
 from quotes.importing.writer import Writer
 from quotes.models import Topic
 
-BATCH_SIZE = 5_000
+BATCH_SIZE = 10_000
 KEPT_REJECTS = 20
+#: Rows between two progress reports (a report costs a tell() and a redraw).
+PROGRESS_EVERY = 1_000
 
 
 @dataclass(frozen=True)
@@ -141,46 +143,24 @@ def import_file(
         connection = stack.enter_context(_write_connection(database))
         outer = connection.begin() if single else None
         writer = Writer(connection, _topic_ids(connection, single))
+        run = _Run(summary, writer, rejects, options.batch_size, single)
         validate = RowValidator(writer.topic_ids, options.date_format)
-        batch: list[ImportRow] = []
-
-        def reject(line: int, reason: str, raw: str) -> None:
-            summary.rejected += 1
-            if len(summary.rejects) < KEPT_REJECTS:
-                summary.rejects.append({"line": line, "reason": reason})
-            rejects.write(line, reason, raw)
-
-        def flush() -> None:
-            if not batch:
-                return
-            if single:
-                outcome = writer.write(batch)
-            else:
-                with connection.begin():
-                    outcome = writer.write(batch)
-            summary.added += outcome.added
-            summary.merged += outcome.merged
-            summary.sources_attached += outcome.sources_attached
-            batch.clear()
-            if progress is not None:
-                elapsed = time.perf_counter() - started
-                progress(Progress(_position(stream), total, summary.rows, elapsed))
-
         for item in records:
             for record in _checked(item, kind, values_of):
-                if isinstance(record, Rejected):
-                    summary.rows += 1
-                    reject(record.line, record.reason, record.raw)
-                    continue
                 summary.rows += 1
-                try:
-                    batch.append(validate(record.line, values_of.values(record)))
-                except BadInputError as exc:
-                    reject(record.line, f"line {record.line}: {exc}".rstrip("."), record.raw)
-                    continue
-                if len(batch) >= options.batch_size:
-                    flush()
-        flush()
+                if isinstance(record, Rejected):
+                    run.reject(record.line, record.reason, record.raw)
+                else:
+                    try:
+                        run.add(validate(record.line, values_of.values(record)))
+                    except BadInputError as exc:
+                        run.reject(
+                            record.line, f"line {record.line}: {exc}".rstrip("."), record.raw
+                        )
+                if progress is not None and summary.rows % PROGRESS_EVERY == 0:
+                    elapsed = time.perf_counter() - started
+                    progress(Progress(_position(stream), total, summary.rows, elapsed))
+        run.flush()
         summary.speakers_created = len(writer.created_speakers)
         if writer.created_speakers:
             summary.similar_speakers = near_duplicates(connection, writer.created_speakers)
@@ -194,6 +174,43 @@ def import_file(
                 outer.commit()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+@dataclass
+class _Run:
+    """Collects rows into batches and rejects into the summary and the rejects file."""
+
+    summary: ImportSummary
+    writer: Writer
+    rejects: RejectsFile
+    batch_size: int
+    single: bool
+    batch: list[ImportRow] = field(default_factory=list)
+
+    def reject(self, line: int, reason: str, raw: str) -> None:
+        self.summary.rejected += 1
+        if len(self.summary.rejects) < KEPT_REJECTS:
+            self.summary.rejects.append({"line": line, "reason": reason})
+        self.rejects.write(line, reason, raw)
+
+    def add(self, row: ImportRow) -> None:
+        self.batch.append(row)
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the batch: in its own transaction, or in the single outer one."""
+        if not self.batch:
+            return
+        if self.single:
+            outcome = self.writer.write(self.batch)
+        else:
+            with self.writer.connection.begin():
+                outcome = self.writer.write(self.batch)
+        self.summary.added += outcome.added
+        self.summary.merged += outcome.merged
+        self.summary.sources_attached += outcome.sources_attached
+        self.batch.clear()
 
 
 def _strict_message(summary: ImportSummary) -> str:

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, func, insert, select, update
 
+from quotes.importing.bulk import bulk_insert, chunks
 from quotes.importing.rows import ImportRow
 from quotes.models import (
     Quote,
@@ -42,8 +43,6 @@ STANCES = cast(Table, StanceAssessment.__table__)
 #: A manual label's score: fully toward its pole (or neither, for neutral).
 LABEL_SCORES = {"favor": 1.0, "against": -1.0, "neutral": 0.0}
 _SOURCE_CACHE_LIMIT = 50_000
-#: IN-lists are cut to this many values (SQLite allows 32,766 variables).
-_CHUNK = 5_000
 
 Key = tuple[int, str]  # (speaker id, text hash)
 
@@ -114,7 +113,7 @@ class Writer:
                 names.setdefault(row.speaker_key, row.speaker)
         if not names:
             return
-        for chunk in _chunks(list(names)):
+        for chunk in chunks(list(names)):
             found = self.connection.execute(
                 select(ALIASES.c.alias_key, ALIASES.c.speaker_id).where(
                     ALIASES.c.alias_key.in_(chunk)
@@ -142,7 +141,7 @@ class Writer:
         wanted = set(keys)
         found: dict[Key, tuple[int, Any, str | None]] = {}
         hashes = list({digest for _, digest in wanted})
-        for chunk in _chunks(hashes):
+        for chunk in chunks(hashes):
             result = self.connection.execute(
                 select(
                     QUOTES.c.id,
@@ -160,6 +159,9 @@ class Writer:
     def _insert_quotes(self, new: list[tuple[Key, ImportRow]], now: datetime) -> dict[Key, int]:
         if not new:
             return {}
+        links = any(row.has_links for _, row in new)
+        sqlite = self.connection.dialect.name == "sqlite"
+        top = self._top_quote_id() if links and sqlite else None
         bulk_insert(
             self.connection,
             QUOTES,
@@ -187,9 +189,18 @@ class Writer:
                 for key, row in new
             ],
         )
-        if not any(row.has_links for _, row in new):
+        if not links:
             return {}
+        if top is not None and self._top_quote_id() == top + len(new):
+            # SQLite gives rows of one executemany consecutive rowids, and this
+            # transaction holds the write lock: the ids are known without a lookup.
+            return {key: top + 1 + offset for offset, (key, _) in enumerate(new)}
         return {key: found[0] for key, found in self._existing_quotes(k for k, _ in new).items()}
+
+    def _top_quote_id(self) -> int:
+        return int(
+            self.connection.execute(select(func.coalesce(func.max(QUOTES.c.id), 0))).scalar_one()
+        )
 
     def _fill_missing(
         self,
@@ -226,18 +237,30 @@ class Writer:
         """Find or create the batch's sources: by URL, or by outlet when there is no URL."""
         wanted: dict[tuple[str | None, str | None], str | None] = {}
         for row in rows:
-            if row.url or row.outlet:
-                key = (row.url, None if row.url else row.outlet)
+            for url, outlet in row.sources:
+                key = (url, None if url else outlet)
                 if key not in self.source_ids and wanted.get(key) is None:
-                    wanted[key] = row.outlet
+                    wanted[key] = outlet
         urls = [url for url, _ in wanted if url]
         outlets = [outlet for url, outlet in wanted if not url]
-        for chunk in _chunks(urls):
-            for source_id, url in self.connection.execute(
-                select(SOURCES.c.id, SOURCES.c.url).where(SOURCES.c.url.in_(chunk))
+        named: list[dict[str, Any]] = []
+        for chunk in chunks(urls):
+            for source_id, url, outlet in self.connection.execute(
+                select(SOURCES.c.id, SOURCES.c.url, SOURCES.c.outlet).where(
+                    SOURCES.c.url.in_(chunk)
+                )
             ):
                 self.source_ids[(url, None)] = source_id
-        for chunk in _chunks(outlets):
+                if outlet is None and wanted[(url, None)]:  # as find_or_create_source does
+                    named.append({"sid": source_id, "o": wanted[(url, None)]})
+        if named:
+            self.connection.execute(
+                update(SOURCES)
+                .where(SOURCES.c.id == bindparam("sid"))
+                .values(outlet=bindparam("o")),
+                named,
+            )
+        for chunk in chunks(outlets):
             for source_id, outlet in self.connection.execute(
                 select(SOURCES.c.id, SOURCES.c.outlet)
                 .where(SOURCES.c.url.is_(None), SOURCES.c.outlet.in_(chunk))
@@ -259,9 +282,9 @@ class Writer:
     ) -> int:
         sources = self._source_ids(row for _, row in linked)
         pairs = {
-            (quote_id, sources[(row.url, None if row.url else row.outlet)])
+            (quote_id, sources[(url, None if url else outlet)])
             for quote_id, row in linked
-            if row.url or row.outlet
+            for url, outlet in row.sources
         }
         pairs -= self._existing_pairs(QUOTE_SOURCES, "source_id", pairs, fresh)
         if pairs:
@@ -362,7 +385,7 @@ class Writer:
         """Which (quote, other) pairs already exist; a quote made in this batch has none."""
         quote_ids = sorted({q for q, _ in pairs if q not in fresh})
         present: set[tuple[int, int]] = set()
-        for chunk in _chunks(quote_ids):
+        for chunk in chunks(quote_ids):
             result = self.connection.execute(
                 select(table.c.quote_id, table.c[column]).where(
                     table.c.quote_id.in_(chunk), *conditions
@@ -370,43 +393,3 @@ class Writer:
             )
             present.update((q, other) for q, other in result if (q, other) in pairs)
         return present
-
-
-def bulk_insert(
-    connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """INSERT many rows straight through the driver: COPY on PostgreSQL, executemany on SQLite.
-
-    The rows are plain tuples converted by SQLAlchemy's own bind processors
-    (so dates are stored exactly as the ORM stores them); skipping the per-row
-    parameter compilation of ``execute(insert(table), dicts)`` is most of the
-    import's speed on large files.
-    """
-    if not rows:
-        return
-    dialect = connection.dialect
-    if dialect.name == "postgresql":
-        raw: Any = connection.connection.dbapi_connection  # a psycopg 3 connection
-        names = ", ".join(columns)
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    processors = [table.c[name].type.bind_processor(dialect) for name in columns]
-    if any(processors):
-        rows = [
-            tuple(
-                value if process is None or value is None else process(value)
-                for process, value in zip(processors, row, strict=True)
-            )
-            for row in rows
-        ]
-    marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in columns)
-    connection.exec_driver_sql(
-        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})", rows
-    )
-
-
-def _chunks(values: list[Any]) -> Iterable[list[Any]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]

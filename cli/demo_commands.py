@@ -1,0 +1,157 @@
+"""``quotes demo``: the main job, end to end, on a demo database."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from .common import console, db_target, say
+
+_SHOWN_CHARS = 150
+
+DemoDbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database for the demo: a SQLAlchemy URL or a SQLite file path "
+        "(default: ./quotes-demo.db; $QUOTES_DATABASE_URL is never used).",
+        show_default=False,
+    ),
+]
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1].rstrip() + "…"
+
+
+def _step(number: int, title: str) -> None:
+    console.rule(f"[bold]{number}/6 {escape(title)}", align="left")
+
+
+def _print_clusters(clusters: dict[str, list[dict[str, Any]]]) -> None:
+    for topic, groups in clusters.items():
+        if not groups:
+            say(f"{topic}: no quotes with a stance on this topic.")
+            continue
+        table = Table(title=f"{topic}: {len(groups)} stance groups", title_justify="left")
+        table.add_column("group", justify="right")
+        table.add_column("stance")
+        table.add_column("mean", justify="right")
+        table.add_column("size", justify="right")
+        table.add_column("speakers", ratio=1)
+        table.add_column("distinctive terms / a representative quote", ratio=2)
+        for group in groups:
+            top = sorted(group["speakers"].items(), key=lambda item: -item[1])[:3]
+            quote = group["quotes"][0] if group["quotes"] else None
+            example = ""
+            if quote:
+                who = f"#{quote['id']} {escape(quote['speaker'])}"
+                example = f"\n[dim]{who}:[/] “{escape(_short(quote['text']))}”"
+            table.add_row(
+                str(group["group"]),
+                group["stance"],
+                f"{group['mean_score']:+.2f}",
+                str(group["size"]),
+                escape(", ".join(f"{name} {n}" for name, n in top)),
+                escape(", ".join(group["terms"][:6])) + example,
+            )
+        console.print(table)
+
+
+def demo(
+    db: DemoDbOption = None,
+    output_dir: Annotated[
+        Path,
+        typer.Option(
+            "--output-dir", help="Folder for timeline.png and timeline.html.", show_default=False
+        ),
+    ] = Path("."),
+    speakers: Annotated[
+        int,
+        typer.Option(
+            "--speakers", min=1, max=7, help="How many of the most-quoted speakers to chart."
+        ),
+    ] = 3,
+) -> None:
+    """The main job on a demo database (default ./quotes-demo.db, never $QUOTES_DATABASE_URL):
+    seed, embed, assign stances, search, cluster and chart a timeline."""
+    from quotes.db import open_database
+    from quotes.demo import (
+        DEFAULT_DEMO_DB,
+        SEARCH_QUERY,
+        chart_paths,
+        demo_clusters,
+        demo_search,
+        demo_timeline,
+        load_demo_data,
+    )
+    from quotes.stance import assign_stances
+    from quotes.topics import default_topics
+    from quotes.vectors import embed_missing
+
+    from .meaning_commands import embedding_progress
+    from .render import quotes_table
+    from .timeline_commands import timeline_table
+
+    started = time.perf_counter()
+    png, html = chart_paths(output_dir)
+    target = open_database(db_target(db) or DEFAULT_DEMO_DB)
+
+    _step(1, "Load the seed quotations and the ParlEE sample")
+    counts = load_demo_data(target)
+    say(f"Database: {target.url.render_as_string(hide_password=True)}")
+    say(
+        f"Seed article: {counts.article_added} added, {counts.article_existing} already present; "
+        f"ParlEE sample (UK Commons 2009-2014): {counts.sample_added} added, "
+        f"{counts.sample_existing} already present."
+    )
+
+    _step(2, "Embed")
+    clock = time.perf_counter()
+    with embedding_progress() as progress:
+        embedded = embed_missing(target, progress=progress)
+    say(
+        f"{embedded.pending} quotes embedded with {embedded.model} "
+        f"({embedded.encoded} texts encoded) in {time.perf_counter() - clock:.1f} s; "
+        f"{embedded.total} quotes have vectors."
+    )
+
+    _step(3, "Assign topics and stances")
+    clock = time.perf_counter()
+    with embedding_progress("Assigning") as progress:
+        assigned = assign_stances(target, progress=progress)
+    for outcome in assigned.topics:
+        counts_text = ", ".join(f"{k} {v}" for k, v in sorted(outcome.counts.items()))
+        say(f"{outcome.topic}: {outcome.linked} quotes ({counts_text}) by {outcome.method}")
+    say(f"Assigned in {time.perf_counter() - clock:.1f} s.")
+
+    _step(4, f'Hybrid search for "{SEARCH_QUERY}"')
+    hits = demo_search(target)
+    console.print(quotes_table(hits, title=f"Top {len(hits)} for {SEARCH_QUERY} (hybrid)"))
+
+    _step(5, "Stance groups per default topic")
+    _print_clusters(demo_clusters(target, [t["name"] for t in default_topics()]))
+
+    _step(6, "Timeline of the most-quoted speakers")
+    result = demo_timeline(target, png, html, speakers=speakers)
+    if result is None:
+        say("No quotes have a stance yet: no timeline to draw.")
+    else:
+        console.print(timeline_table(result.timeline))
+        topic = result.timeline.topic
+        say(
+            f"{len(result.shifts)} stance shifts between years for these speakers "
+            f"(every speaker: `quotes shifts --topic {topic} --by year`)."
+        )
+        say(f"Wrote {result.png.resolve()}")
+        say(f"Wrote {result.html.resolve()}")
+    say(f"Demo finished in {time.perf_counter() - started:.1f} s.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(demo)
