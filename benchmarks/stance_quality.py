@@ -7,9 +7,11 @@ Each data set is defined as a topic exactly as a user would with
 - zero-shot from the pole texts (the production zero-shot scorer);
 - k labels per pole (k = 5, 20) drawn at random, scored on the *other* rows
   only: logistic regression on embeddings alone, the same plus the pole
-  sentences (the production learned scorer), prototypes (centroids of the
-  labelled rows and poles), and SetFit-style contrastive fine-tuning of the
-  encoder on pairs of the labelled rows followed by the production head.
+  sentences, prototypes (pole centroids blended with the labelled rows: the
+  production learner), what production does (cross-validation on the k
+  labels picks zero-shot or prototypes), and SetFit-style contrastive
+  fine-tuning of the encoder on pairs of the labelled rows followed by a
+  logistic head.
 
 Several draws per setting; mean and standard deviation are printed. The
 economic set has 5,101 rows; a fixed random 1,500 of them are the pool that
@@ -41,6 +43,7 @@ from quotes.stance_scoring import (  # noqa: E402
     LogisticScorer,
     PrototypeScorer,
     ZeroShotScorer,
+    choose_scorer,
     f_avg,
     labels_for,
     pole_sentences,
@@ -213,8 +216,14 @@ def main() -> None:
                         LogisticScorer.fit(x[labelled], y, fav, ag),
                         0.0,
                     ),
-                    f"prototypes + poles (prod) {NEUTRAL_BAND}": (
+                    f"prototypes + poles {NEUTRAL_BAND}": (
                         PrototypeScorer.fit(x[labelled], y, fav, ag),
+                        NEUTRAL_BAND,
+                    ),
+                    "production: CV picks zero/proto": (
+                        choose_scorer(
+                            zero, x[labelled], [gold[i] for i in labelled], fav, ag
+                        ).scorer,
                         NEUTRAL_BAND,
                     ),
                 }
