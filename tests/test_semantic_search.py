@@ -154,3 +154,64 @@ def test_fusion_rewards_agreement() -> None:
     assert fused[0][0] == 2
     assert fused[0][1] < 1.0 and dict(fused)[1] > dict(fused)[4] * 0.99
     assert fuse([[7], [7]], limit=1) == [(7, 1.0)]
+
+
+def test_matrix_cache_notices_a_deleted_quote(db_url: str) -> None:
+    """The stamp is only the highest id; a deletion is caught when a hit is gone."""
+    from sqlalchemy import delete
+
+    from quotes.models import Quote
+
+    db: Database = open_database(db_url)
+    clear_cache()
+    with db.session(write=True) as session:
+        gone = add_quote(
+            session, "Import duties on steel will rise.", "Ann Trader", new_speaker=True
+        ).quote_id
+        add_quote(session, "Greenland is not for sale.", "Mute Egede", new_speaker=True)
+    embed_missing(db)
+    with db.session() as session:
+        assert search(session, "tariffs on steel", mode="semantic", limit=1)[0].quote["id"] == gone
+    with db.session(write=True) as session:
+        session.execute(delete(Quote).where(Quote.id == gone))
+    with db.session() as session:
+        hits = search(session, "tariffs on steel", mode="semantic", limit=5)
+        assert [h.quote["text"] for h in hits] == ["Greenland is not for sale."]
+        assert len(vector_matrix(session, "all-MiniLM-L6-v2").ids) == 1
+
+
+def test_matrix_cache_notices_a_replaced_vector(db_url: str) -> None:
+    """A re-embedded text is a new row for a quote already in the matrix: reload."""
+    from sqlalchemy import select, update
+
+    from quotes.models import Embedding, Quote
+    from quotes.normalize import text_hash
+
+    db: Database = open_database(db_url)
+    clear_cache()
+    with db.session(write=True) as session:
+        quote_id = add_quote(
+            session, "Greenland is not for sale.", "Mute Egede", new_speaker=True
+        ).quote_id
+        add_quote(session, "We love the fishing industry.", "Ann Trader", new_speaker=True)
+    embed_missing(db)
+    with db.session() as session:
+        assert len(vector_matrix(session, "all-MiniLM-L6-v2").ids) == 2
+    with db.session(write=True) as session:
+        new_text = "Tariffs on steel will rise."
+        session.execute(
+            update(Quote)
+            .where(Quote.id == quote_id)
+            .values(text=new_text, text_hash=text_hash(new_text))
+        )
+    with db.session() as session:
+        before = session.scalar(select(Embedding.id).where(Embedding.quote_id == quote_id))
+    embed_missing(db)
+    with db.session() as session:
+        after = session.scalar(select(Embedding.id).where(Embedding.quote_id == quote_id))
+        assert before is not None and after is not None and after > before
+        matrix = vector_matrix(session, "all-MiniLM-L6-v2")
+        assert sorted(matrix.ids.tolist()) == sorted(set(matrix.ids.tolist()))
+        assert len(matrix.ids) == 2
+        hits = search(session, "import duties", mode="semantic", limit=1)
+        assert hits[0].quote["id"] == quote_id
