@@ -153,7 +153,7 @@ class Quote(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="RESTRICT"))
     text: Mapped[str] = mapped_column(Text)
-    text_hash: Mapped[str] = mapped_column(String(64), index=True)
+    text_hash: Mapped[str] = mapped_column(String(64))
     date: Mapped[date | None] = mapped_column(Date, index=True)
     date_precision: Mapped[str | None] = mapped_column(String(5))
     kind: Mapped[str] = mapped_column(String(10), default="quote")

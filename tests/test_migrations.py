@@ -116,3 +116,67 @@ def test_fast_head_lookup_agrees_with_alembic() -> None:
     from quotes.db import shipped_head_revision
 
     assert shipped_head_revision() == migrate.head_revision()
+
+
+def test_an_older_revision_is_refused_then_upgraded_with_its_data(
+    fresh_target: str, run_cli
+) -> None:
+    database = open_database(fresh_target, migrate=False)
+    migrate.upgrade(database, "0001")
+    with database.engine.begin() as connection:
+        speaker_id = connection.execute(
+            text(
+                "INSERT INTO speakers (name, name_key, created_at) "
+                "VALUES ('Mette Frederiksen', 'mette frederiksen', CURRENT_TIMESTAMP) RETURNING id"
+            )
+        ).scalar_one()
+        connection.execute(
+            text(
+                "INSERT INTO speaker_aliases (speaker_id, alias, alias_key) "
+                "VALUES (:id, 'Mette Frederiksen', 'mette frederiksen')"
+            ),
+            {"id": speaker_id},
+        )
+        quote_id = connection.execute(
+            text(
+                "INSERT INTO quotes (speaker_id, text, text_hash, kind, created_at) "
+                "VALUES (:id, 'We cannot negotiate on our sovereignty.', 'h', 'quote', "
+                "CURRENT_TIMESTAMP) RETURNING id"
+            ),
+            {"id": speaker_id},
+        ).scalar_one()
+    refused = run_cli("add", "Something new.", "--speaker", "A B", "--db", fresh_target)
+    assert refused.exit_code == 1
+    assert "'0001'" in refused.output and "quotes db upgrade" in refused.output
+    upgraded = run_cli("db", "upgrade", "--db", fresh_target)
+    assert upgraded.exit_code == 0, upgraded.output
+    found = run_cli("search", "sovereignty", "--mode", "text", "--json", "--db", fresh_target)
+    assert found.exit_code == 0, found.output
+    assert f'"id": {quote_id}' in found.output
+    added = run_cli(
+        "add",
+        "Another statement on sovereignty.",
+        "--speaker",
+        "Mette Frederiksen",
+        "--db",
+        fresh_target,
+    )
+    assert added.exit_code == 0, added.output
+    again = run_cli("search", "sovereignty", "--mode", "text", "--json", "--db", fresh_target)
+    assert again.output.count('"speaker": "Mette Frederiksen"') == 2
+
+
+def test_every_revision_steps_down_and_up(fresh_target: str) -> None:
+    from alembic.script import ScriptDirectory
+
+    database = open_database(fresh_target, migrate=False)
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    revisions = [r.revision for r in script.walk_revisions("base", "heads")]
+    migrate.upgrade(database, "head")
+    for revision in revisions[1:]:
+        migrate.downgrade(database, revision)
+        assert current_revision(database) == revision
+    migrate.downgrade(database, "base")
+    for revision in reversed(revisions):
+        migrate.upgrade(database, revision)
+        assert current_revision(database) == revision

@@ -17,7 +17,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, and_, bindparam, func, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    func,
+    insert,
+    select,
+    text,
+    tuple_,
+    update,
+)
 
 from quotes.importing.bulk import bulk_insert, chunks
 from quotes.importing.rows import ImportRow
@@ -142,8 +153,8 @@ class Writer:
     def _existing_quotes(self, keys: Iterable[Key]) -> dict[Key, tuple[int, Any, str | None]]:
         wanted = set(keys)
         found: dict[Key, tuple[int, Any, str | None]] = {}
-        hashes = list({digest for _, digest in wanted})
-        for chunk in chunks(hashes):
+        # (speaker_id, text_hash) pairs: answered by the table's unique index.
+        for chunk in chunks(list(wanted)):
             result = self.connection.execute(
                 select(
                     QUOTES.c.id,
@@ -151,7 +162,7 @@ class Writer:
                     QUOTES.c.text_hash,
                     QUOTES.c.date,
                     QUOTES.c.context,
-                ).where(QUOTES.c.text_hash.in_(chunk))
+                ).where(tuple_(QUOTES.c.speaker_id, QUOTES.c.text_hash).in_(chunk))
             )
             for quote_id, speaker_id, digest, when, context in result:
                 if (speaker_id, digest) in wanted:
