@@ -8,7 +8,6 @@ normalised text is stored and unique per speaker.
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 
 MAX_TEXT_LENGTH = 20_000
@@ -34,20 +33,27 @@ _QUOTE_MARKS = str.maketrans(
         "\u00a0": " ",
     }
 )
-_SPACE = re.compile(r"\s+")
 _SURROUNDING = "\"' "
+
+
+def _collapse(text: str) -> str:
+    # str.split() splits on the same Unicode whitespace as \s+ and is several
+    # times faster than the regex; bulk import calls this twice a row.
+    return " ".join(text.split())
 
 
 def clean_text(text: str) -> str:
     """The text as stored: Unicode-normalised (NFC), whitespace collapsed, trimmed."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    if not text.isascii():  # ASCII is already in every normal form
+        text = unicodedata.normalize("NFC", text)
+    return _collapse(text)
 
 
 def normalize_text(text: str) -> str:
     """The comparison form: quotation-mark style, dashes, spacing and case folded."""
-    folded = unicodedata.normalize("NFKC", text).translate(_QUOTE_MARKS)
-    folded = _SPACE.sub(" ", folded).strip().strip(_SURROUNDING)
-    return folded.casefold()
+    if not text.isascii():  # every mark folded below is outside ASCII
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTE_MARKS)
+    return _collapse(text).strip(_SURROUNDING).casefold()
 
 
 def text_hash(text: str) -> str:
@@ -57,4 +63,4 @@ def text_hash(text: str) -> str:
 
 def name_key(name: str) -> str:
     """Case- and spacing-insensitive key for speaker names and aliases."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", name)).strip().casefold()
+    return _collapse(unicodedata.normalize("NFKC", name)).casefold()

@@ -39,13 +39,20 @@ def bulk_insert(
         return
     processors = [table.c[name].type.bind_processor(dialect) for name in columns]
     if any(processors):
-        rows = [
-            tuple(
-                value if process is None or value is None else process(value)
-                for process, value in zip(processors, row, strict=True)
-            )
-            for row in rows
-        ]
+        # A batch repeats its values (one created_at, a few hundred dates), so
+        # each distinct value is converted once.
+        memos: list[dict[Any, Any]] = [{} for _ in columns]
+
+        def convert(index: int, value: Any) -> Any:
+            process = processors[index]
+            if process is None or value is None:
+                return value
+            memo = memos[index]
+            if value not in memo:
+                memo[value] = process(value)
+            return memo[value]
+
+        rows = [tuple(convert(i, value) for i, value in enumerate(row)) for row in rows]
     marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in columns)
     connection.exec_driver_sql(
         f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})", rows
