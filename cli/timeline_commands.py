@@ -133,7 +133,7 @@ def _print_table(found: Timeline, path: Path | None) -> None:
         return
     from rich.console import Console
 
-    from quotes.export import atomic_output
+    from quotes.output_files import atomic_output
 
     with atomic_output(path) as handle:
         Console(file=handle, width=120, highlight=False).print(timeline_table(found))

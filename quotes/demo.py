@@ -38,7 +38,7 @@ class SeedCounts:
 
 def chart_paths(out_dir: Path) -> tuple[Path, Path]:
     """The PNG and HTML paths, checked writable before the demo does any work."""
-    from quotes.timeline_output import check_writable
+    from quotes.output_files import check_writable
 
     png, html = (out_dir / name for name in CHART_NAMES)
     check_writable(png)

@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from quotes.choices import choose
 from quotes.errors import BadInputError
 from quotes.filters import QuoteFilters, ResolvedFilters, resolve_filters
 from quotes.models import Quote, Speaker
+from quotes.output_files import atomic_output
 from quotes.records import load_quotes, quote_to_dict
 
 EXPORT_FORMATS = ("csv", "jsonl", "parquet")
@@ -91,8 +90,7 @@ def csv_row(quote: dict[str, Any]) -> dict[str, Any]:
 
 def write_export(rows: Iterator[dict[str, Any]], fmt: str, out: TextIO) -> int:
     """Write quotes to ``out`` in ``fmt``; returns how many were written."""
-    if fmt not in EXPORT_FORMATS:
-        raise BadInputError(f"unknown export format {fmt!r}: use {', '.join(EXPORT_FORMATS)}.")
+    fmt = choose(fmt, EXPORT_FORMATS, "export format")
     count = 0
     if fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
@@ -115,8 +113,7 @@ def export_quotes(
     Values are checked before anything is written, and a file is written to a
     temporary name and renamed at the end, so a failure leaves no partial file.
     """
-    if fmt not in EXPORT_FORMATS:
-        raise BadInputError(f"unknown export format {fmt!r}: use {', '.join(EXPORT_FORMATS)}.")
+    fmt = choose(fmt, EXPORT_FORMATS, "export format")
     if fmt == "parquet":
         return _export_parquet(session, filters, output)
     rows = iter_quotes(session, filters)
@@ -141,34 +138,3 @@ def _export_parquet(session: Session, filters: QuoteFilters | None, output: Path
         return count
     with atomic_output(output, binary=True) as stream:
         return write_parquet(rows, quote_schema(), stream)
-
-
-@contextmanager
-def atomic_output(path: Path, *, binary: bool = False) -> Iterator[Any]:
-    """Open a temporary file beside ``path`` and move it into place on success."""
-    if path.is_dir():
-        raise BadInputError(f"cannot write to {str(path)!r}: it is a directory.")
-    if not path.parent.exists():
-        raise BadInputError(
-            f"cannot write to {str(path)!r}: folder {str(path.parent)!r} does not exist."
-        )
-    try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as exc:
-        raise BadInputError(f"cannot write to {str(path)!r}: {exc.strerror}.") from None
-    temp = Path(temp_name)
-    # mkstemp creates the file private (0600); give the result the permissions
-    # a plain open() would have (0666 less the umask), so shared charts and
-    # exports stay readable by the people they are for.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(temp, 0o666 & ~umask)
-    try:
-        mode = "wb" if binary else "w"
-        encoding = None if binary else "utf-8"
-        with open(handle, mode, encoding=encoding, newline="" if not binary else None) as stream:
-            yield stream
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from quotes.choices import choose
 from quotes.dates import optional_date
 from quotes.errors import BadInputError
 from quotes.models import STANCE_LABELS, Quote, QuoteTopic, StanceAssessment
@@ -22,10 +23,7 @@ from quotes.topics import get_topic
 
 def validate_stance_label(label: str) -> str:
     """``favor``, ``against`` or ``neutral``; anything else is bad input."""
-    value = label.strip().lower()
-    if value not in STANCE_LABELS:
-        raise BadInputError(f"unknown stance label {label!r}: use favor, against or neutral.")
-    return value
+    return choose(label, STANCE_LABELS, "stance label")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from quotes.errors import BadInputError
+from quotes.choices import choose
 
 Granularity = Literal["day", "month", "quarter", "year"]
 GRANULARITIES: tuple[Granularity, ...] = ("day", "month", "quarter", "year")
@@ -31,11 +31,7 @@ _FINENESS = {"day": 0, "month": 1, "quarter": 2, "year": 3}
 
 def validate_granularity(value: str) -> Granularity:
     """``day``, ``month``, ``quarter`` or ``year``; anything else is bad input."""
-    cleaned = value.strip().lower()
-    for option in GRANULARITIES:
-        if cleaned == option:
-            return option
-    raise BadInputError(f"unknown period {value!r}: use day, month, quarter or year.")
+    return choose(value, GRANULARITIES, "period")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from quotes.choices import choose
 from quotes.dates import PartialDate, format_date, optional_date
 from quotes.errors import BadInputError, NotFoundError
 from quotes.models import (
@@ -45,9 +46,7 @@ def validate_text(text: str) -> str:
 
 
 def validate_kind(kind: str) -> str:
-    if kind not in QUOTE_KINDS:
-        raise BadInputError(f"invalid kind {kind!r}: use {' or '.join(QUOTE_KINDS)}.")
-    return kind
+    return choose(kind, QUOTE_KINDS, "kind")
 
 
 # Built once: recording statements one by one is a hot path, and reusing the

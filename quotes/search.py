@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from quotes.choices import choose
 from quotes.errors import BadInputError
 from quotes.filters import QuoteFilters, resolve_filters
 from quotes.fulltext import text_search
@@ -78,9 +79,7 @@ def search(
 
 def check_mode(mode: str) -> str:
     """``text``, ``semantic`` or ``hybrid``; anything else is bad input."""
-    if mode not in SEARCH_MODES:
-        raise BadInputError(f"unknown search mode {mode!r}: use {', '.join(SEARCH_MODES)}.")
-    return mode
+    return choose(mode, SEARCH_MODES, "search mode")
 
 
 def default_mode(session: Session) -> str:

@@ -46,7 +46,6 @@ HYBRID_DEPTH = 100
 MAX_CANDIDATES_IN_SQL = 5000
 
 
-
 @dataclass
 class VectorMatrix:
     """One model's vectors as a matrix, with the quote id of each row."""
@@ -71,9 +70,7 @@ def _stamp(session: Session, model: str) -> int:
     Vectors are only ever inserted, or replaced by a row with a new, higher
     id (quotes.vectors), so any addition or replacement changes it.
     """
-    return int(
-        session.scalar(select(func.max(Embedding.id)).where(Embedding.model == model)) or 0
-    )
+    return int(session.scalar(select(func.max(Embedding.id)).where(Embedding.model == model)) or 0)
 
 
 def _load(session: Session, model: str, after_id: int = 0) -> tuple[list[int], list[bytes], int]:

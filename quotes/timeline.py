@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from quotes.errors import BadInputError
+from quotes.choices import choose
 from quotes.periods import Granularity, Period, bucket, date_span
 
 ScoreMethod = Literal["mean", "logodds"]
@@ -52,11 +52,7 @@ LABEL_SCORES = {"favor": 1.0, "against": -1.0, "neutral": 0.0}
 
 def validate_score_method(value: str) -> ScoreMethod:
     """``mean`` or ``logodds``; anything else is bad input."""
-    cleaned = value.strip().lower()
-    for option in SCORE_METHODS:
-        if cleaned == option:
-            return option
-    raise BadInputError(f"unknown score {value!r}: use mean or logodds.")
+    return choose(value, SCORE_METHODS, "score")
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
+from quotes.choices import choose
 from quotes.errors import BadInputError
-from quotes.export import atomic_output
+from quotes.output_files import atomic_output, check_writable
 from quotes.shifts import Shift
 from quotes.timeline import Timeline
 
@@ -31,23 +31,7 @@ FILE_FORMATS = ("png", "html")
 
 def validate_format(value: str) -> TimelineFormat:
     """One of ``TIMELINE_FORMATS``; anything else is bad input."""
-    cleaned = value.strip().lower()
-    for option in TIMELINE_FORMATS:
-        if cleaned == option:
-            return option
-    raise BadInputError(f"unknown format {value!r}: use {', '.join(TIMELINE_FORMATS)}.")
-
-
-def check_writable(path: Path) -> None:
-    """Fail now, before any work, if ``path`` cannot be written."""
-    shown = str(path)
-    if path.is_dir():
-        raise BadInputError(f"cannot write to {shown!r}: it is a directory.")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise BadInputError(f"cannot write to {shown!r}: folder {str(parent)!r} does not exist.")
-    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise BadInputError(f"cannot write to {shown!r}: permission denied.")
+    return choose(value, TIMELINE_FORMATS, "format")
 
 
 def output_path(fmt: TimelineFormat, output: Path | None) -> Path | None:

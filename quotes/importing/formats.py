@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from quotes.choices import choose
 from quotes.errors import BadInputError
 from quotes.importing.lines import MAX_LINE_BYTES, Line
 
@@ -54,10 +55,7 @@ class Rejected:
 def format_for(path: str, explicit: str | None) -> Format:
     """``--format``, else the file's extension (``.csv``, ``.tsv``, ``.jsonl``, ``.ndjson``)."""
     if explicit is not None:
-        value = explicit.lower()
-        if value not in FORMATS:
-            raise BadInputError(f"unknown --format {explicit!r}: use csv, tsv or jsonl.")
-        return value
+        return choose(explicit, FORMATS, "--format")
     for extension, found in _EXTENSIONS.items():
         if path.lower().endswith(extension):
             return found
