@@ -26,7 +26,6 @@ from sqlalchemy import (
     insert,
     select,
     text,
-    tuple_,
     update,
 )
 
@@ -153,7 +152,9 @@ class Writer:
     def _existing_quotes(self, keys: Iterable[Key]) -> dict[Key, tuple[int, Any, str | None]]:
         wanted = set(keys)
         found: dict[Key, tuple[int, Any, str | None]] = {}
-        # (speaker_id, text_hash) pairs: answered by the table's unique index.
+        # Both columns of the unique (speaker_id, text_hash) index as IN-lists:
+        # both back ends answer that from the index (a row-value IN-list made
+        # PostgreSQL scan the table), and the pairs are matched below.
         for chunk in chunks(list(wanted)):
             result = self.connection.execute(
                 select(
@@ -162,7 +163,10 @@ class Writer:
                     QUOTES.c.text_hash,
                     QUOTES.c.date,
                     QUOTES.c.context,
-                ).where(tuple_(QUOTES.c.speaker_id, QUOTES.c.text_hash).in_(chunk))
+                ).where(
+                    QUOTES.c.speaker_id.in_({speaker for speaker, _ in chunk}),
+                    QUOTES.c.text_hash.in_({digest for _, digest in chunk}),
+                )
             )
             for quote_id, speaker_id, digest, when, context in result:
                 if (speaker_id, digest) in wanted:
