@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 import json
+from pathlib import Path
 
+import numpy as np
 import pytest
 
+from quotes.normalize import clean_text
 from quotes.stance_scoring import (
+    LogisticScorer,
     PrototypeScorer,
     ZeroShotScorer,
+    choose_scorer,
     f_avg,
     label_for,
     pole_sentences,
@@ -39,6 +45,23 @@ TAUGHT_AGAINST = [
     "Hunting whales is cruel and must end for good.",
     "Tourists come to watch whales, not to see them slaughtered.",
 ]
+#: Benoit et al. (2016) manifesto sentences, see fixtures/manifesto/make_excerpt.py.
+MANIFESTO = Path(__file__).parent / "fixtures" / "manifesto" / "immigration_excerpt.csv"
+#: The immigration topic exactly as benchmarks/stance_quality.py defines it.
+IMMIGRATION = (
+    "immigration",
+    "--description",
+    "Immigration, asylum, refugees, migrants and border control.",
+    "--favor",
+    "Immigration enriches our country and we should welcome immigrants. "
+    "We support open, generous immigration and the rights of migrants, refugees "
+    "and asylum seekers. Migrants make a positive contribution to our economy "
+    "and culture.",
+    "--against",
+    "Immigration must be restricted and reduced. We will stop mass immigration "
+    "and secure our borders. Immigrants are a threat to our nation, our culture "
+    "and our jobs.",
+)
 PROBE_FAVOR = "Our hunters have taken whales from these waters for generations and will continue."
 PROBE_AGAINST = "Whaling ships should be kept in harbour."
 
@@ -141,21 +164,92 @@ def test_labels_measurably_move_stances(seeded) -> None:
     taught = {text: _add(seeded, text) for text in TAUGHT_FAVOR + TAUGHT_AGAINST}
     probes = {text: _add(seeded, text) for text in (PROBE_FAVOR, PROBE_AGAINST)}
     seeded.ok("stance", "assign", "--topic", "whaling")
-    before = {t: _auto(_show(seeded, i), "whaling") for t, i in probes.items()}
+    before = {t: _auto(_show(seeded, i), "whaling") for t, i in {**taught, **probes}.items()}
     assert before[PROBE_FAVOR]["label"] == "against"  # zero-shot gets these wrong
     assert before[PROBE_AGAINST]["label"] == "favor"
+    wanted = {t: "favor" if t in TAUGHT_FAVOR else "against" for t in taught}
+    wrong_before = [t for t in taught if before[t]["label"] != wanted[t]]
+    assert len(wrong_before) >= 2
     for text, quote_id in taught.items():
-        label = "favor" if text in TAUGHT_FAVOR else "against"
-        seeded.ok("stance", "label", str(quote_id), "--topic", "whaling", "--stance", label)
+        seeded.ok("stance", "label", str(quote_id), "--topic", "whaling", "--stance", wanted[text])
     report = json.loads(seeded.ok("stance", "assign", "--topic", "whaling", "--json").stdout)
     (whaling,) = report["topics"]
-    assert whaling["method"] == "prototype" and whaling["labels"] == 6
-    assert whaling["learned_cv"] > whaling["zero_shot_cv"]
-    after = {t: _auto(_show(seeded, i), "whaling") for t, i in probes.items()}
+    assert whaling["method"] == "logistic" and whaling["labels"] == 6
+    assert whaling["learned_cv"] is not None and whaling["zero_shot_cv"] is not None
+    after = {t: _auto(_show(seeded, i), "whaling") for t, i in {**taught, **probes}.items()}
+    # The automatic assessments of the labelled quotes now agree with their labels...
+    assert [t for t in taught if after[t]["label"] != wanted[t]] == []
+    # ... and an unlabelled quote like the favor examples crosses over.
     assert after[PROBE_FAVOR]["score"] > before[PROBE_FAVOR]["score"] + 0.3
-    assert after[PROBE_AGAINST]["score"] < before[PROBE_AGAINST]["score"] - 0.3
-    assert after[PROBE_FAVOR]["label"] == "favor" and after[PROBE_AGAINST]["label"] == "against"
-    assert "prototype" in after[PROBE_FAVOR]["model"]
+    assert after[PROBE_FAVOR]["label"] == "favor"
+    assert after[PROBE_AGAINST]["score"] < before[PROBE_AGAINST]["score"]
+    assert all(" logistic " in a["model"] for a in after.values())
+
+
+def test_labels_improve_stances_on_real_manifesto_sentences(cli) -> None:
+    """5 labels per pole on real sentences beat zero-shot on 40 others (labelled apart)."""
+    cli.ok("topics", "add", *IMMIGRATION)
+    cli.ok("import", str(MANIFESTO))
+    with open(MANIFESTO, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    ids = {q["text"]: q["id"] for q in _by_text(cli).values()}
+    teach = [(ids[clean_text(r["text"])], r["gold"]) for r in rows if r["teach"] == "yes"]
+    scored = [(ids[clean_text(r["text"])], r["gold"]) for r in rows if r["teach"] == "no"]
+    assert (len(teach), len(scored)) == (10, 40)
+
+    def predicted() -> list[str]:
+        by_id = {q["id"]: q for q in _by_text(cli).values()}
+        return [_auto(by_id[quote_id], "immigration")["label"] for quote_id, _ in scored]
+
+    cli.ok("stance", "assign", "--topic", "immigration")
+    before = predicted()
+    for quote_id, label in teach:
+        cli.ok("stance", "label", str(quote_id), "--topic", "immigration", "--stance", label)
+    report = json.loads(cli.ok("stance", "assign", "--topic", "immigration", "--json").stdout)
+    assert report["topics"][0]["method"] == "logistic"
+    after = predicted()
+    gold = [label for _, label in scored]
+    zero_shot, taught = f_avg(gold, before), f_avg(gold, after)
+    assert taught >= zero_shot + 0.05, (zero_shot, taught)
+    assert sum(b != a for b, a in zip(before, after, strict=True)) >= 4
+
+
+def test_seed_quotations_stay_put_when_labels_teach(seeded) -> None:
+    """With a learned model on sovereignty and security, the seed quotations still read right."""
+    teach = {
+        ("sovereignty", "favor"): [
+            "Greenland belongs to the people who live there and it is not for sale.",
+            "No foreign power will decide the future of our country.",
+            "Our borders and our territory are not up for negotiation.",
+        ],
+        ("sovereignty", "against"): [
+            "The United States should buy Greenland.",
+            "We will take control of the island one way or another.",
+            "That territory should be annexed, whatever its government says.",
+        ],
+        ("security", "favor"): [
+            "We must spend more on defence and strengthen our armed forces.",
+            "Allies need more troops and ships in the Arctic to deter Russia.",
+            "Our deterrence has to be credible: more aircraft, more soldiers.",
+        ],
+        ("security", "against"): [
+            "We should cut the military budget and bring our troops home.",
+            "Sending more soldiers to the region will only escalate tensions.",
+            "Arms control talks, not a new arms race, will keep us safe.",
+        ],
+    }
+    for (topic, label), texts in teach.items():
+        for text in texts:
+            quote_id = _add(seeded, text, "Alex Analyst")
+            seeded.ok("stance", "label", str(quote_id), "--topic", topic, "--stance", label)
+    report = json.loads(seeded.ok("stance", "assign", "--json").stdout)
+    methods = {t["topic"]: t["method"] for t in report["topics"]}
+    assert methods["sovereignty"] == methods["security"] == "logistic"
+    quotes = _by_text(seeded)
+    frederiksen = next(q for t, q in quotes.items() if t.endswith(FREDERIKSEN))
+    assert _auto(frederiksen, "sovereignty")["label"] == "favor"
+    assert _auto(frederiksen, "sovereignty")["model"].startswith("all-MiniLM-L6-v2 logistic")
+    assert _auto(quotes[NATO], "security")["label"] == "favor"
 
 
 def test_manual_links_teach_topic_assignment(seeded) -> None:
@@ -210,3 +304,47 @@ def test_zero_shot_and_prototypes_on_hand_made_vectors() -> None:
     assert f_avg(["favor", "against", "neutral"], ["favor", "favor", "neutral"]) == pytest.approx(
         (2 / 3 + 0) / 2
     )
+
+
+def _unit_rows(rows: list[list[float]]) -> np.ndarray:
+    matrix = np.asarray(rows, dtype=np.float64)
+    return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+
+
+def test_logistic_scorer_learns_from_labels_and_poles() -> None:
+    favor_poles = _unit_rows([[1.0, 0.0, 0.0, 0.0]])
+    against_poles = _unit_rows([[0.0, 1.0, 0.0, 0.0]])
+    # Labels say the third dimension is favor and the fourth against.
+    labelled = _unit_rows([[0.2, 0, 1, 0], [0, 0.2, 1, 0.1], [0, 0.2, 0, 1], [0.2, 0, 0.1, 1]])
+    scorer = LogisticScorer.fit(labelled, [True, True, False, False], favor_poles, against_poles)
+    scores = scorer.score(_unit_rows([[0, 0, 1, 0], [0, 0, 0, 1], [1, 0, 0, 0], [0, 1, 0, 0]]))
+    assert scores[0] > 0.3 and scores[1] < -0.3  # taught by the labels
+    assert scores[2] > 0.3 and scores[3] < -0.3  # the poles still count
+    assert np.all(np.abs(scores) <= 1.0)
+    # A pole split into more sentences weighs the same: the same model.
+    doubled = LogisticScorer.fit(
+        labelled,
+        [True, True, False, False],
+        np.vstack([favor_poles, favor_poles]),
+        np.vstack([against_poles, against_poles, against_poles]),
+    )
+    assert np.allclose(doubled.weights, scorer.weights, atol=1e-4)
+
+
+def test_choose_scorer_learns_from_three_labels_per_pole_without_a_cv_gate() -> None:
+    favor_poles = _unit_rows([[1.0, 0.0, 0.0]])
+    against_poles = _unit_rows([[0.0, 1.0, 0.0]])
+    zero = ZeroShotScorer.from_poles(favor_poles, against_poles)
+    # Labelled quotes that zero-shot already gets right: CV cannot beat it.
+    vectors = _unit_rows([[1, 0.1, 0], [1, 0, 0.2], [1, 0.2, 0.1], [0.1, 1, 0], [0, 1, 0.2]])
+    two = choose_scorer(zero, vectors, ["favor"] * 3 + ["against"] * 2, favor_poles, against_poles)
+    assert two.scorer is zero and two.learned_cv is None
+    three = choose_scorer(
+        zero,
+        np.vstack([vectors, _unit_rows([[0.2, 1, 0.1]])]),
+        ["favor"] * 3 + ["against"] * 3,
+        favor_poles,
+        against_poles,
+    )
+    assert three.zero_shot_cv == 1.0
+    assert isinstance(three.scorer, LogisticScorer) and three.scorer.method == "logistic"
