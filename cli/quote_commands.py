@@ -12,7 +12,7 @@ from rich.markup import escape
 from quotes.errors import BadInputError
 from quotes.filters import QuoteFilters
 from quotes.records import add_quote, get_quote, quote_to_dict
-from quotes.search import search
+from quotes.search import prepare_search, search
 from quotes.seeding import load_seed_quotes
 from quotes.topics import install_default_topics
 
@@ -142,8 +142,6 @@ def search_command(
     filters = QuoteFilters(speaker=speaker, topic=topic, stance=stance, since=since, until=until)
     target = database(db)
     if mode != "text":
-        from quotes.semantic import prepare_search
-
         from .meaning_commands import embedding_progress
 
         with embedding_progress() as progress:

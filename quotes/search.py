@@ -14,16 +14,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quotes.choices import choose
+from quotes.db import Database
 from quotes.errors import BadInputError
 from quotes.filters import QuoteFilters, resolve_filters
 from quotes.fulltext import text_search
+from quotes.models import Embedding
 from quotes.records import load_quotes, quote_to_dict
 
 if TYPE_CHECKING:
     from quotes.embeddings import Embedder
+    from quotes.vectors import Progress
 
 SEARCH_MODES = ("text", "semantic", "hybrid")
 MAX_LIMIT = 10_000
@@ -57,7 +61,7 @@ def search(
     """The ``limit`` best statements for ``query`` that pass every filter.
 
     Semantic and hybrid modes search the vectors already stored under the
-    configured model (or ``embedder``'s); ``quotes.semantic.prepare_search``
+    configured model (or ``embedder``'s); ``prepare_search``
     embeds what is missing first.
     """
     mode = check_mode(mode) if mode is not None else default_mode(session)
@@ -83,7 +87,23 @@ def check_mode(mode: str) -> str:
 
 
 def default_mode(session: Session) -> str:
-    """Hybrid once any quote has a vector, else text (no model needed)."""
-    from quotes.vectors import has_vectors
+    """Hybrid once any quote has a vector under any model, else text (no model needed)."""
+    return "hybrid" if session.scalar(select(Embedding.id).limit(1)) is not None else "text"
 
-    return "hybrid" if has_vectors(session) else "text"
+
+def prepare_search(database: Database, mode: str | None, progress: Progress | None = None) -> str:
+    """Resolve the mode and, for semantic or hybrid, embed what is missing first.
+
+    It lives here, not beside the vectors, so that a text search (the default
+    on a database without vectors) never imports numpy or the embedding layer:
+    start-up time is most of a text search's cost.
+    """
+    if mode is None:
+        with database.session() as session:
+            mode = default_mode(session)
+    mode = check_mode(mode)
+    if mode != "text":
+        from quotes.vectors import embed_missing
+
+        embed_missing(database, progress=progress)
+    return mode

@@ -33,11 +33,9 @@ import numpy.typing as npt
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from quotes.db import Database
 from quotes.embeddings import Embedder, Matrix, load_embedder, unpack_many
 from quotes.fulltext import TextHit, text_search
 from quotes.models import Embedding, Quote
-from quotes.vectors import Progress, embed_missing
 
 RRF_K = 60
 #: Candidates taken from each ranking before fusing them in hybrid mode.
@@ -250,16 +248,3 @@ def meaning_search(
     snippets = {hit.quote_id: hit.snippet for hit in words}
     fused = fuse([[hit.quote_id for hit in words], [quote_id for quote_id, _ in meaning]], limit)
     return [TextHit(quote_id, match, snippets.get(quote_id, "")) for quote_id, match in fused]
-
-
-def prepare_search(database: Database, mode: str | None, progress: Progress | None = None) -> str:
-    """Resolve the mode and, for semantic or hybrid, embed what is missing first."""
-    from quotes.search import check_mode, default_mode
-
-    if mode is None:
-        with database.session() as session:
-            mode = default_mode(session)
-    mode = check_mode(mode)
-    if mode != "text":
-        embed_missing(database, progress=progress)
-    return mode

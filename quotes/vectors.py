@@ -75,11 +75,6 @@ def count_vectors(session: Session, model: str) -> int:
     return int(session.scalar(statement) or 0)
 
 
-def has_vectors(session: Session) -> bool:
-    """Whether any quote has a vector under any model (decides the default search mode)."""
-    return session.scalar(select(Embedding.id).limit(1)) is not None
-
-
 def embed_missing(
     database: Database,
     *,

@@ -21,7 +21,9 @@ LIGHT_COMMANDS = [
     ["speakers", "list"],
     ["topics", "list"],
 ]
-HEAVY_MODULES = ("torch", "sentence_transformers", "transformers", "sklearn", "matplotlib")
+# numpy too: it is only 60 ms, but it means the embedding layer was loaded,
+# which a command that needs no vectors has no reason to do.
+HEAVY_MODULES = ("torch", "sentence_transformers", "transformers", "sklearn", "matplotlib", "numpy")
 
 
 def _run(args: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess[str]:
