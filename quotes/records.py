@@ -149,6 +149,17 @@ def link_topics(session: Session, quote_id: int, topics: Iterable[Topic]) -> Non
     session.flush()
 
 
+def manual_assessment(session: Session, quote_id: int, topic_id: int) -> StanceAssessment | None:
+    """A person's stance label for this quote and topic, if there is one (at most one)."""
+    return session.scalar(
+        select(StanceAssessment).where(
+            StanceAssessment.quote_id == quote_id,
+            StanceAssessment.topic_id == topic_id,
+            StanceAssessment.method == "manual",
+        )
+    )
+
+
 def absorb_quote(session: Session, *, remove_id: int, keep_id: int) -> None:
     """Fold quote ``remove_id`` into ``keep_id`` (used when merging speakers)."""
     for source_id in session.scalars(
@@ -170,14 +181,7 @@ def absorb_quote(session: Session, *, remove_id: int, keep_id: int) -> None:
             StanceAssessment.quote_id == remove_id, StanceAssessment.method == "manual"
         )
     ):
-        kept = session.scalar(
-            select(StanceAssessment).where(
-                StanceAssessment.quote_id == keep_id,
-                StanceAssessment.topic_id == st.topic_id,
-                StanceAssessment.method == "manual",
-            )
-        )
-        if kept is None:
+        if manual_assessment(session, keep_id, st.topic_id) is None:
             session.add(
                 StanceAssessment(
                     quote_id=keep_id,

@@ -28,6 +28,7 @@ from quotes.embeddings import Embedder, load_embedder
 from quotes.errors import NotFoundError
 from quotes.filters import validate_stance_label
 from quotes.models import Quote, QuoteTopic, StanceAssessment, Topic
+from quotes.records import link_topics, manual_assessment
 from quotes.semantic import VectorMatrix, vector_matrix
 from quotes.stance_scoring import label_for
 from quotes.topic_profiles import TopicProfile, build_profile
@@ -220,13 +221,7 @@ def label_stance(session: Session, quote_id: int, topic: str, label: str) -> Lab
     found = get_topic(session, topic)
     if session.get(Quote, quote_id) is None:
         raise NotFoundError(f"no quote with id {quote_id}: see `quotes search` or `quotes export`.")
-    existing = session.scalar(
-        select(StanceAssessment).where(
-            StanceAssessment.quote_id == quote_id,
-            StanceAssessment.topic_id == found.id,
-            StanceAssessment.method == "manual",
-        )
-    )
+    existing = manual_assessment(session, quote_id, found.id)
     replaced = existing.label if existing is not None else None
     if existing is None:
         session.add(
@@ -243,9 +238,5 @@ def label_stance(session: Session, quote_id: int, topic: str, label: str) -> Lab
         existing.label, existing.score = value, MANUAL_SCORES[value]
     link = session.get(QuoteTopic, (quote_id, found.id))
     linked = link is None or link.origin != "manual"
-    if link is None:
-        session.add(QuoteTopic(quote_id=quote_id, topic_id=found.id, origin="manual"))
-    elif link.origin != "manual":
-        link.origin, link.confidence = "manual", None
-    session.flush()
+    link_topics(session, quote_id, [found])  # flushes
     return LabelResult(quote_id, found.name, value, replaced, linked)
