@@ -23,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import queries, statements  # noqa: E402
 
-from quotes.db import close_all, open_database  # noqa: E402
-from quotes.filters import QuoteFilters  # noqa: E402
-from quotes.records import add_quote  # noqa: E402
-from quotes.search import search  # noqa: E402
-from quotes.topics import install_default_topics  # noqa: E402
+from quotes.records.quotes import add_quote  # noqa: E402
+from quotes.records.topics import install_default_topics  # noqa: E402
+from quotes.search.filters import QuoteFilters  # noqa: E402
+from quotes.search.query import search  # noqa: E402
+from quotes.store.engine import close_all, open_database  # noqa: E402
 
 BATCH = 1000
 

@@ -40,13 +40,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from foundation import drop_postgres, fill, percentile, postgres_target  # noqa: E402
 from synthetic import queries, statements  # noqa: E402
 
-from quotes.db import Database, close_all, open_database  # noqa: E402
-from quotes.embeddings import load_embedder, pack  # noqa: E402
-from quotes.filters import QuoteFilters  # noqa: E402
-from quotes.models import Embedding, Quote  # noqa: E402
-from quotes.search import search  # noqa: E402
-from quotes.semantic import clear_cache, vector_matrix  # noqa: E402
-from quotes.vectors import embed_missing  # noqa: E402
+from quotes.meaning.encoder import load_embedder, pack  # noqa: E402
+from quotes.meaning.vectors import embed_missing  # noqa: E402
+from quotes.search.filters import QuoteFilters  # noqa: E402
+from quotes.search.query import search  # noqa: E402
+from quotes.search.semantic import clear_cache, vector_matrix  # noqa: E402
+from quotes.store.engine import Database, close_all, open_database  # noqa: E402
+from quotes.store.models import Embedding, Quote  # noqa: E402
 
 BATCH_SIZE = 64
 
@@ -73,7 +73,7 @@ def throughput(rows: int, rounds: int) -> tuple[float, float]:
 
 
 def _insert_quotes(database: Database, texts: list[str]) -> None:
-    from quotes.records import add_quote
+    from quotes.records.quotes import add_quote
 
     with database.session(write=True) as session:
         for text in texts:

@@ -43,8 +43,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from quotes.embeddings import load_embedder, resolve_model_path  # noqa: E402
-from quotes.stance_scoring import (  # noqa: E402
+from quotes.meaning.encoder import load_embedder, resolve_model_path  # noqa: E402
+from quotes.meaning.scoring import (  # noqa: E402
     NEUTRAL_BAND,
     LogisticScorer,
     PrototypeScorer,

@@ -3,7 +3,7 @@
 The 5,496 UK House of Commons sentences carry a CAP policy code; two match
 default topics closely enough to check assignment against: 16 Defence
 (security) and 18 Foreign trade (tariffs). For each, the production topic
-profile (description, poles and bundled paraphrases: quotes.topic_profiles)
+profile (description, poles and bundled paraphrases: quotes.meaning.topic_profiles)
 scores every sentence; precision, recall and F1 are printed for a range of
 thresholds, the production one marked. CAP codes are coarse (a sentence on
 any defence matter is "16", a tariff sentence can be coded under another
@@ -23,10 +23,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from quotes.embeddings import load_embedder  # noqa: E402
-from quotes.models import Topic  # noqa: E402
-from quotes.topic_profiles import TOPIC_THRESHOLD, topic_texts  # noqa: E402
-from quotes.topics import default_topics  # noqa: E402
+from quotes.meaning.encoder import load_embedder  # noqa: E402
+from quotes.meaning.topic_profiles import TOPIC_THRESHOLD, topic_texts  # noqa: E402
+from quotes.records.topics import default_topics  # noqa: E402
+from quotes.store.models import Topic  # noqa: E402
 
 CODES = {"security": "16", "tariffs": "18"}
 

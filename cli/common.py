@@ -20,8 +20,8 @@ from rich.console import Console
 from sqlalchemy.orm import Session
 from typer.core import TyperGroup
 
-from quotes.db import Database, open_database
 from quotes.errors import QuotesError
+from quotes.store.engine import Database, open_database
 
 
 class _CurrentConsole:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from quotes.db import current_revision
+from quotes.store.engine import current_revision
 
 from .common import DbOption, database, say
 
@@ -21,7 +21,7 @@ def upgrade(
     db: DbOption = None,
 ) -> None:
     """Upgrade the schema to REVISION (default: the newest)."""
-    from quotes import migrate  # Alembic loads only for these commands
+    from quotes.store import migrate  # Alembic loads only for these commands
 
     target = database(db, migrate=False)
     migrate.upgrade(target, revision)
@@ -34,7 +34,7 @@ def downgrade(
     db: DbOption = None,
 ) -> None:
     """Downgrade the schema to REVISION (``base`` removes every table)."""
-    from quotes import migrate  # Alembic loads only for these commands
+    from quotes.store import migrate  # Alembic loads only for these commands
 
     target = database(db, migrate=False)
     migrate.downgrade(target, revision)
@@ -44,7 +44,7 @@ def downgrade(
 @app.command()
 def current(db: DbOption = None) -> None:
     """Print the database's revision and whether it is the newest."""
-    from quotes import migrate  # Alembic loads only for these commands
+    from quotes.store import migrate  # Alembic loads only for these commands
 
     revision = current_revision(database(db, migrate=False))
     head = migrate.head_revision()

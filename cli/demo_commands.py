@@ -80,7 +80,6 @@ def demo(
 ) -> None:
     """The main job on a demo database (default ./quotes-demo.db, never $QUOTES_DATABASE_URL):
     seed, embed, assign stances, search, cluster and chart a timeline."""
-    from quotes.db import open_database
     from quotes.demo import (
         DEFAULT_DEMO_DB,
         SEARCH_QUERY,
@@ -90,9 +89,10 @@ def demo(
         demo_timeline,
         load_demo_data,
     )
-    from quotes.stance import assign_stances
-    from quotes.topics import default_topics
-    from quotes.vectors import embed_missing
+    from quotes.meaning.stance import assign_stances
+    from quotes.meaning.vectors import embed_missing
+    from quotes.records.topics import default_topics
+    from quotes.store.engine import open_database
 
     from .meaning_commands import embedding_progress
     from .render import quotes_table

@@ -13,7 +13,7 @@ from quotes.errors import BadInputError
 from .common import DbOption, JsonOption, console, database, echo_json, err_console, say
 
 if TYPE_CHECKING:
-    from quotes.importing.run import ImportSummary, Progress
+    from quotes.ingest.importing.run import ImportSummary, Progress
 
 SHOWN_REJECTS = 10
 
@@ -62,7 +62,7 @@ def import_command(
     db: DbOption = None,
 ) -> None:
     """Import statements from a file; rows that fail are reported with their line."""
-    from quotes.importing.run import ImportOptions, import_file
+    from quotes.ingest.importing.run import ImportOptions, import_file
 
     options = ImportOptions(
         format=format,
@@ -184,9 +184,9 @@ def extract_command(
     db: DbOption = None,
 ) -> None:
     """Find the quotations in a news article and attribute each to its speaker."""
-    from quotes.articles import extract_article, read_article, save_candidates
-    from quotes.dates import optional_date
-    from quotes.sources import validate_url
+    from quotes.ingest.articles import extract_article, read_article, save_candidates
+    from quotes.records.sources import validate_url
+    from quotes.store.dates import optional_date
 
     optional_date(date)
     validate_url(source)

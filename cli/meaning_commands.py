@@ -88,7 +88,7 @@ def embed(
     """Compute the missing embeddings (identical texts once; progress bar on a terminal)."""
     import time
 
-    from quotes.vectors import embed_missing
+    from quotes.meaning.vectors import embed_missing
 
     target = database(db)
     started = time.perf_counter()
@@ -129,7 +129,7 @@ def assign_command(
     db: DbOption = None,
 ) -> None:
     """Link quotes to the topics they are about and score their stance on each."""
-    from quotes.stance import assign_stances
+    from quotes.meaning.stance import assign_stances
 
     with embedding_progress() as progress:
         report = assign_stances(database(db), topic=topic, progress=progress)
@@ -167,7 +167,7 @@ def label_command(
     db: DbOption = None,
 ) -> None:
     """Record a person's stance label; it wins over the automatic one and teaches it."""
-    from quotes.stance import label_stance
+    from quotes.meaning.stance import label_stance
 
     with database(db).session(write=True) as active:
         result = label_stance(active, quote_id, topic, stance)
@@ -186,7 +186,7 @@ def cluster(
     db: DbOption = None,
 ) -> None:
     """Group a topic's quotes by stance and describe each group."""
-    from quotes.clusters import cluster_topic
+    from quotes.meaning.clusters import cluster_topic
 
     with database(db).session() as active:
         groups = cluster_topic(active, topic, speaker=speaker, k=k)

@@ -10,11 +10,11 @@ import typer
 from rich.markup import escape
 
 from quotes.errors import BadInputError
-from quotes.filters import QuoteFilters
-from quotes.records import add_quote, get_quote, quote_to_dict
-from quotes.search import prepare_search, search
-from quotes.seeding import load_seed_quotes
-from quotes.topics import install_default_topics
+from quotes.ingest.seeding import load_seed_quotes
+from quotes.records.quotes import add_quote, get_quote, quote_to_dict
+from quotes.records.topics import install_default_topics
+from quotes.search.filters import QuoteFilters
+from quotes.search.query import prepare_search, search
 
 from .common import CsvOption, DbOption, JsonOption, console, database, echo_json, err_console, say
 from .render import print_quote_detail, quotes_table, write_csv
@@ -178,7 +178,7 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Export every matching quote with its speaker, sources, topics and stances."""
-    from quotes.export import export_quotes
+    from quotes.exports.export import export_quotes
 
     filters = QuoteFilters(speaker=speaker, topic=topic, stance=stance, since=since, until=until)
     with database(db).session() as active:

@@ -11,7 +11,7 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
-from quotes.fulltext import HIGHLIGHT
+from quotes.search.fulltext import HIGHLIGHT
 
 from .common import console
 

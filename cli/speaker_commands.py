@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from quotes.speakers import add_alias, add_speaker, list_speakers, merge_speakers
+from quotes.records.speakers import add_alias, add_speaker, list_speakers, merge_speakers
 
 from .common import CsvOption, DbOption, JsonOption, console, echo_json, remember_db, say, session
 from .render import write_csv

@@ -9,8 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from quotes.shifts import DEFAULT_THRESHOLD, Shift
-from quotes.timeline import Timeline
+from quotes.timelines.aggregate import Timeline
+from quotes.timelines.shifts import DEFAULT_THRESHOLD, Shift
 
 from .common import DbOption, JsonOption, console, database, echo_json, err_console
 
@@ -95,8 +95,8 @@ def timeline(
     db: DbOption = None,
 ) -> None:
     """A stance timeline: one score per speaker and period, with the quotes behind it."""
-    from quotes.timeline_data import build_timeline
-    from quotes.timeline_output import output_path, validate_format, write_timeline
+    from quotes.timelines.output import output_path, validate_format, write_timeline
+    from quotes.timelines.query import build_timeline
 
     fmt = validate_format(format)
     path = output_path(fmt, output)
@@ -120,7 +120,7 @@ def timeline(
     if fmt == "table":
         _print_table(found, path)
         return
-    from quotes.shifts import detect_shifts
+    from quotes.timelines.shifts import detect_shifts
 
     write_timeline(found, detect_shifts(found.points), fmt, path)
     if path is not None:
@@ -133,7 +133,7 @@ def _print_table(found: Timeline, path: Path | None) -> None:
         return
     from rich.console import Console
 
-    from quotes.output_files import atomic_output
+    from quotes.exports.files import atomic_output
 
     with atomic_output(path) as handle:
         Console(file=handle, width=120, highlight=False).print(timeline_table(found))
@@ -179,7 +179,7 @@ def shifts(
     db: DbOption = None,
 ) -> None:
     """Points where a speaker's stance on a topic changed, with the quotes before and after."""
-    from quotes.timeline_data import find_shifts
+    from quotes.timelines.query import find_shifts
 
     with database(db).session() as active:
         found = find_shifts(

@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from quotes.topics import add_topic, list_topics
+from quotes.records.topics import add_topic, list_topics
 
 from .common import CsvOption, DbOption, JsonOption, console, echo_json, remember_db, say, session
 from .render import write_csv

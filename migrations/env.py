@@ -1,6 +1,6 @@
-"""Alembic environment: the URL comes from quotes.settings, like the CLI's.
+"""Alembic environment: the URL comes from quotes.store.settings, like the CLI's.
 
-When called from :mod:`quotes.migrate`, the engine the CLI opened (with its
+When called from :mod:`quotes.store.migrate`, the engine the CLI opened (with its
 SQLite pragmas) is reused; run from the ``alembic`` command line, the URL is
 ``-x db=TARGET``, then ``sqlalchemy.url``, then ``QUOTES_DATABASE_URL`` and the
 default data directory.
@@ -12,9 +12,9 @@ from typing import Any
 
 from alembic import context
 
-from quotes.db import build_engine, resolve_url
-from quotes.migrate import include_name
-from quotes.models import Base
+from quotes.store.engine import build_engine, resolve_url
+from quotes.store.migrate import include_name
+from quotes.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from quotes.db import Database
-from quotes.shifts import Shift, detect_shifts
-from quotes.timeline import Timeline
+from quotes.store.engine import Database
+from quotes.timelines.aggregate import Timeline
+from quotes.timelines.shifts import Shift, detect_shifts
 
 #: Where the demo writes when no --db is given (never the user's own database).
 DEFAULT_DEMO_DB = "quotes-demo.db"
@@ -38,7 +38,7 @@ class SeedCounts:
 
 def chart_paths(out_dir: Path) -> tuple[Path, Path]:
     """The PNG and HTML paths, checked writable before the demo does any work."""
-    from quotes.output_files import check_writable
+    from quotes.exports.files import check_writable
 
     png, html = (out_dir / name for name in CHART_NAMES)
     check_writable(png)
@@ -48,8 +48,8 @@ def chart_paths(out_dir: Path) -> tuple[Path, Path]:
 
 def load_demo_data(database: Database) -> SeedCounts:
     """Default topics, the seed article's quotations and the ParlEE sample (one transaction)."""
-    from quotes.seeding import load_seed_quotes
-    from quotes.topics import install_default_topics
+    from quotes.ingest.seeding import load_seed_quotes
+    from quotes.records.topics import install_default_topics
 
     with database.session(write=True) as session:
         install_default_topics(session)
@@ -60,7 +60,7 @@ def load_demo_data(database: Database) -> SeedCounts:
 
 def demo_search(database: Database, query: str = SEARCH_QUERY, limit: int = 5) -> list[Any]:
     """A hybrid search (words and meaning fused) as contract quote dicts with rank."""
-    from quotes.search import search
+    from quotes.search.query import search
 
     with database.session() as session:
         return [h.to_dict() for h in search(session, query, mode="hybrid", limit=limit)]
@@ -68,7 +68,7 @@ def demo_search(database: Database, query: str = SEARCH_QUERY, limit: int = 5) -
 
 def demo_clusters(database: Database, topics: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
     """Stance groups for each topic (an empty list when a topic has no assessed quotes)."""
-    from quotes.clusters import cluster_topic
+    from quotes.meaning.clusters import cluster_topic
 
     found: dict[str, list[dict[str, Any]]] = {}
     with database.session() as session:
@@ -93,8 +93,8 @@ def demo_timeline(
 
     None (and no file written) when nothing has a stance yet.
     """
-    from quotes.timeline_data import build_timeline, most_assessed
-    from quotes.timeline_output import write_timeline
+    from quotes.timelines.output import write_timeline
+    from quotes.timelines.query import build_timeline, most_assessed
 
     with database.session() as session:
         picked = most_assessed(session, limit=speakers)

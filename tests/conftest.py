@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from quotes.db import Database, close_all, open_database
+from quotes.store.engine import Database, close_all, open_database
 
 PG_HOST = os.environ.get("QUOTES_TEST_PG_HOST", "127.0.0.1")
 PG_ADMIN = f"postgresql+psycopg://postgres@{PG_HOST}:5432/postgres"

@@ -7,10 +7,10 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from quotes.db import Database
 from quotes.errors import BadInputError
-from quotes.models import Quote, QuoteSource, Source, Speaker
-from quotes.records import add_quote, get_quote, quote_to_dict
+from quotes.records.quotes import add_quote, get_quote, quote_to_dict
+from quotes.store.engine import Database
+from quotes.store.models import Quote, QuoteSource, Source, Speaker
 
 FREDERIKSEN = (
     "We can negotiate on all political issues: security, investments, economics. "

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from quotes.db import open_database
-from quotes.models import Quote, Source, Speaker, Topic
+from quotes.store.engine import open_database
+from quotes.store.models import Quote, Source, Speaker, Topic
 
 
 def _counts(url: str) -> tuple[int, ...]:

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from quotes.charts import render_chart, write_chart
-from quotes.charts.html import date_ticks
-from quotes.charts.png import build_figure
-from quotes.shifts import detect_shifts
-from quotes.timeline import Observation, Timeline, TimelinePoint, build_points
+from quotes.timelines.aggregate import Observation, Timeline, TimelinePoint, build_points
+from quotes.timelines.charts import render_chart, write_chart
+from quotes.timelines.charts.html import date_ticks
+from quotes.timelines.charts.png import build_figure
+from quotes.timelines.shifts import detect_shifts
 
 SPEAKERS = ["Donald Trump", "Mark Rutte", "Mette Frederiksen"]
 TEXTS = {
@@ -160,7 +160,7 @@ def test_short_spans_get_day_ticks() -> None:
 
 
 def test_dense_timelines_mark_only_the_largest_shifts() -> None:
-    from quotes.charts import MAX_MARKED_SHIFTS
+    from quotes.timelines.charts import MAX_MARKED_SHIFTS
 
     zigzag = [
         Observation(

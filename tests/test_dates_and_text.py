@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from quotes.dates import PartialDate, format_date, parse_date, parse_date_with_format
 from quotes.errors import BadInputError
-from quotes.normalize import clean_text, name_key, normalize_text, text_hash
+from quotes.store.dates import PartialDate, format_date, parse_date, parse_date_with_format
+from quotes.store.normalize import clean_text, name_key, normalize_text, text_hash
 
 
 @pytest.mark.parametrize(

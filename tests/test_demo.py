@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from quotes.db import open_database
 from quotes.demo import demo_search
-from quotes.timeline_data import most_assessed
+from quotes.store.engine import open_database
+from quotes.timelines.query import most_assessed
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from quotes.db import Database
-from quotes.embeddings import load_embedder, pack, unpack, unpack_many
 from quotes.errors import ModelError
-from quotes.models import Embedding
-from quotes.records import add_quote
-from quotes.vectors import count_missing, embed_missing
+from quotes.meaning.encoder import load_embedder, pack, unpack, unpack_many
+from quotes.meaning.vectors import count_missing, embed_missing
+from quotes.records.quotes import add_quote
+from quotes.store.engine import Database
+from quotes.store.models import Embedding
 
 
 class CountingEmbedder:
@@ -105,8 +105,8 @@ def test_a_changed_text_is_re_embedded(db: Database) -> None:
     quote_id = _add(db, "Tariffs will rise.", "Speaker One")
     fake = CountingEmbedder()
     embed_missing(db, embedder=fake)
-    from quotes.models import Quote
-    from quotes.normalize import text_hash
+    from quotes.store.models import Quote
+    from quotes.store.normalize import text_hash
 
     with db.session(write=True) as session:
         quote = session.get(Quote, quote_id)

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from quotes.db import Database
-from quotes.models import StanceAssessment, Topic
-from quotes.records import add_quote
-from quotes.topics import install_default_topics
+from quotes.records.quotes import add_quote
+from quotes.records.topics import install_default_topics
+from quotes.store.engine import Database
+from quotes.store.models import StanceAssessment, Topic
 
 ROWS = [
     # speaker, date, text, topics, stances {topic: (method, label, score)}
@@ -79,7 +79,7 @@ def stored(db: Database) -> Database:
                             model=None,
                         )
                     )
-        from quotes.speakers import add_alias
+        from quotes.records.speakers import add_alias
 
         add_alias(session, "Donald Trump", "Trump")
     return db

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from quotes.db import open_database
-from quotes.models import Quote, QuoteSource, Speaker
+from quotes.store.engine import open_database
+from quotes.store.models import Quote, QuoteSource, Speaker
 from tests.conftest import shared_data_dir
 
 ARTICLES = Path(__file__).parent / "fixtures" / "articles"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from quotes.extraction import Candidate, extract, extract_quotations
-from quotes.normalize import clean_text
+from quotes.ingest.extraction import Candidate, extract, extract_quotations
+from quotes.store.normalize import clean_text
 from tests.conftest import shared_data_dir
 
 ARTICLES = Path(__file__).parent / "fixtures" / "articles"

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from quotes.db import open_database
-from quotes.models import Quote, QuoteSource, QuoteTopic, Source, Speaker, StanceAssessment
+from quotes.store.engine import open_database
+from quotes.store.models import Quote, QuoteSource, QuoteTopic, Source, Speaker, StanceAssessment
 
 HEADER = "text,speaker,date,source_url,outlet,context,topics,kind,stance\n"
 
@@ -329,7 +329,7 @@ def test_stdin_import(cli: Any) -> None:
 
 def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     from quotes.cli import ingest_commands
-    from quotes.importing.run import Progress
+    from quotes.ingest.importing.run import Progress
 
     out = io.StringIO()
     monkeypatch.setenv("FORCE_COLOR", "1")
@@ -362,7 +362,7 @@ def test_each_quote_gets_its_own_rows_source_across_batches(cli: Any, tmp_path: 
 
 
 def test_imported_labels_score_like_stance_label() -> None:
-    from quotes.importing.writer import LABEL_SCORES
-    from quotes.stance import MANUAL_SCORES
+    from quotes.ingest.importing.writer import LABEL_SCORES
+    from quotes.meaning.stance import MANUAL_SCORES
 
     assert LABEL_SCORES == MANUAL_SCORES

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from quotes.errors import BadInputError
-from quotes.importing.formats import (
+from quotes.ingest.importing.formats import (
     Record,
     Rejected,
     csv_records,
@@ -15,8 +15,8 @@ from quotes.importing.formats import (
     jsonl_records,
     tsv_records,
 )
-from quotes.importing.lines import MAX_LINE_BYTES, read_lines
-from quotes.importing.mapping import parse_map, resolve_columns, resolve_keys
+from quotes.ingest.importing.lines import MAX_LINE_BYTES, read_lines
+from quotes.ingest.importing.mapping import parse_map, resolve_columns, resolve_keys
 
 
 def lines(data: bytes, encoding: str = "utf-8") -> list:  # type: ignore[type-arg]

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from quotes.db import close_all, open_database
-from quotes.models import Quote
+from quotes.store.engine import close_all, open_database
+from quotes.store.models import Quote
 
 ROWS = 30_000
 BATCH = 500

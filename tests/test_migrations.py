@@ -6,9 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from quotes import migrate
-from quotes.db import current_revision, open_database
-from quotes.models import Base
+from quotes.store import migrate
+from quotes.store.engine import current_revision, open_database
+from quotes.store.models import Base
 
 EXPECTED_TABLES = {
     "speakers",
@@ -81,7 +81,7 @@ def test_commands_refuse_an_out_of_date_schema(db_url: str, run_cli) -> None:
     database = open_database(db_url)
     with database.engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '0000_older'"))
-    from quotes.db import close_all
+    from quotes.store.engine import close_all
 
     close_all()
     result = run_cli("show", "1", "--db", db_url)
@@ -113,7 +113,7 @@ def test_unknown_revision_is_bad_input(db_url: str, run_cli) -> None:
 
 
 def test_fast_head_lookup_agrees_with_alembic() -> None:
-    from quotes.db import shipped_head_revision
+    from quotes.store.engine import shipped_head_revision
 
     assert shipped_head_revision() == migrate.head_revision()
 

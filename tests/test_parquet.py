@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from quotes.errors import BadInputError
-from quotes.parquet import quote_schema, require_pyarrow, timeline_schema, write_parquet
+from quotes.exports.parquet import quote_schema, require_pyarrow, timeline_schema, write_parquet
 
 
 def test_timeline_rows_round_trip_with_list_columns() -> None:

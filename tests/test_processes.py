@@ -78,8 +78,8 @@ def test_two_processes_writing_at_once_both_succeed(db_url: str, tmp_path: Path)
     script = tmp_path / "writer.py"
     script.write_text(
         "import sys\n"
-        "from quotes.db import open_database\n"
-        "from quotes.records import add_quote\n"
+        "from quotes.store.engine import open_database\n"
+        "from quotes.records.quotes import add_quote\n"
         "db = open_database(sys.argv[1])\n"
         "for i in range(60):\n"
         "    with db.session(write=True) as s:\n"

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from quotes.db import Database, open_database
-from quotes.filters import QuoteFilters
-from quotes.records import add_quote
-from quotes.search import search
-from quotes.semantic import clear_cache, fuse, vector_matrix
-from quotes.vectors import embed_missing
+from quotes.meaning.vectors import embed_missing
+from quotes.records.quotes import add_quote
+from quotes.search.filters import QuoteFilters
+from quotes.search.query import search
+from quotes.search.semantic import clear_cache, fuse, vector_matrix
+from quotes.store.engine import Database, open_database
 
 pytestmark = pytest.mark.model
 
@@ -160,7 +160,7 @@ def test_matrix_cache_notices_a_deleted_quote(db_url: str) -> None:
     """The stamp is only the highest id; a deletion is caught when a hit is gone."""
     from sqlalchemy import delete
 
-    from quotes.models import Quote
+    from quotes.store.models import Quote
 
     db: Database = open_database(db_url)
     clear_cache()
@@ -184,8 +184,8 @@ def test_matrix_cache_notices_a_replaced_vector(db_url: str) -> None:
     """A re-embedded text is a new row for a quote already in the matrix: reload."""
     from sqlalchemy import select, update
 
-    from quotes.models import Embedding, Quote
-    from quotes.normalize import text_hash
+    from quotes.store.models import Embedding, Quote
+    from quotes.store.normalize import text_hash
 
     db: Database = open_database(db_url)
     clear_cache()

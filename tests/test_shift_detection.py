@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from quotes.errors import BadInputError
-from quotes.shifts import classify, detect_shifts, validate_threshold
-from quotes.timeline import Observation, build_points
+from quotes.timelines.aggregate import Observation, build_points
+from quotes.timelines.shifts import classify, detect_shifts, validate_threshold
 
 
 def obs(

@@ -6,8 +6,8 @@ import json
 
 from sqlalchemy import func, select
 
-from quotes.db import Database
-from quotes.models import Quote, QuoteSource, Speaker, SpeakerAlias
+from quotes.store.engine import Database
+from quotes.store.models import Quote, QuoteSource, Speaker, SpeakerAlias
 
 
 def test_add_speaker_with_aliases_and_role(cli) -> None:

@@ -9,8 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from quotes.normalize import clean_text
-from quotes.stance_scoring import (
+from quotes.meaning.scoring import (
     LogisticScorer,
     PrototypeScorer,
     ZeroShotScorer,
@@ -19,6 +18,7 @@ from quotes.stance_scoring import (
     label_for,
     pole_sentences,
 )
+from quotes.store.normalize import clean_text
 
 pytestmark = pytest.mark.model
 

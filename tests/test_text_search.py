@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from quotes.db import Database
-from quotes.filters import QuoteFilters
-from quotes.fulltext import parse_query
-from quotes.search import search
+from quotes.search.filters import QuoteFilters
+from quotes.search.fulltext import parse_query
+from quotes.search.query import search
+from quotes.store.engine import Database
 
 
 def _ids(result) -> list[int]:
@@ -134,7 +134,7 @@ def test_filters_apply(seeded) -> None:
 def test_stance_filter_uses_the_effective_label(db: Database, seeded) -> None:
     from sqlalchemy import select
 
-    from quotes.models import Quote, QuoteTopic, StanceAssessment, Topic
+    from quotes.store.models import Quote, QuoteTopic, StanceAssessment, Topic
 
     with db.session(write=True) as session:
         topic = session.scalar(select(Topic).where(Topic.name == "sovereignty"))
@@ -193,7 +193,7 @@ def test_library_search(db: Database, seeded) -> None:
 def test_search_sees_edits_and_deletes(db: Database, seeded) -> None:
     from sqlalchemy import delete, select, update
 
-    from quotes.models import Quote
+    from quotes.store.models import Quote
 
     with db.session(write=True) as session:
         quote_id = session.scalar(select(Quote.id).where(Quote.text.like("%sovereignty%")))

@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from quotes.db import Database
-from quotes.models import StanceAssessment, Topic
-from quotes.records import add_quote
-from quotes.speakers import add_alias
-from quotes.topics import install_default_topics
+from quotes.records.quotes import add_quote
+from quotes.records.speakers import add_alias
+from quotes.records.topics import install_default_topics
+from quotes.store.engine import Database
+from quotes.store.models import StanceAssessment, Topic
 
 # (speaker, date, text, stances on sovereignty as (method, label, score))
 STATEMENTS: list[tuple[str, str | None, str, list[tuple[str, str, float]]]] = [
@@ -346,7 +346,7 @@ def test_shifts_table_and_nothing_found(cli: Any, stances: dict[str, int]) -> No
 def test_most_assessed_picks_the_busiest_topic_and_speakers(
     db: Database, stances: dict[str, int]
 ) -> None:
-    from quotes.timeline_data import most_assessed
+    from quotes.timelines.query import most_assessed
 
     with db.session() as session:
         assert most_assessed(session) == ("sovereignty", ["Mette Frederiksen", "Donald Trump"])
@@ -354,7 +354,7 @@ def test_most_assessed_picks_the_busiest_topic_and_speakers(
 
 
 def test_most_assessed_on_an_empty_database(db: Database) -> None:
-    from quotes.timeline_data import most_assessed
+    from quotes.timelines.query import most_assessed
 
     with db.session() as session:
         assert most_assessed(session) is None

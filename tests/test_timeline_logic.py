@@ -8,8 +8,7 @@ from datetime import date
 import pytest
 
 from quotes.errors import BadInputError
-from quotes.periods import bucket, date_span, period_of, validate_granularity
-from quotes.timeline import (
+from quotes.timelines.aggregate import (
     MANUAL_WEIGHT,
     Observation,
     Timeline,
@@ -20,6 +19,7 @@ from quotes.timeline import (
     mean_score,
     validate_score_method,
 )
+from quotes.timelines.periods import bucket, date_span, period_of, validate_granularity
 
 
 def obs(

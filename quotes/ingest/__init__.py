@@ -1,0 +1,5 @@
+"""Getting statements in.
+
+Bulk import of CSV/TSV/JSONL, quotation extraction from articles, and the
+bundled seed data.
+"""

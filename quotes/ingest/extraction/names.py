@@ -1,0 +1,233 @@
+"""People named in an article: titles stripped, surnames and pronouns resolved.
+
+Reporters introduce a person once in full ("Danish Prime Minister Mette
+Frederiksen") and then use the surname ("Frederiksen said"), a pronoun ("she
+added") or the office ("the prime minister said"). :class:`NameBook` reads the
+article in order and remembers who was named where, so each of those short
+forms resolves to the full name used earlier (or, failing that, to a speaker
+the database already knows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from quotes.ingest.extraction.lexicon import (
+    FUNCTION_WORDS,
+    GENDERED_TITLES,
+    NAME_PARTICLES,
+    NATIONALITIES,
+    NOT_PERSON_WORDS,
+    PRONOUNS,
+    TITLE_WORDS,
+)
+from quotes.ingest.extraction.tokens import Token
+
+
+def is_title(token: Token) -> bool:
+    return token.lower in TITLE_WORDS or token.bare.lower() in TITLE_WORDS
+
+
+def _is_acronym(token: Token) -> bool:
+    letters = token.bare.replace(".", "").replace("-", "")
+    return len(letters) >= 2 and letters.isupper() and letters.isalpha()
+
+
+def _is_modifier(token: Token) -> bool:
+    """Words that may precede a name without being part of it."""
+    lower = token.bare.lower()
+    return (
+        token.is_possessive
+        or _is_acronym(token)
+        or lower in NATIONALITIES
+        or lower in FUNCTION_WORDS
+        or lower == "of"
+        or lower.endswith("-led")
+    )
+
+
+@dataclass(frozen=True)
+class NamePhrase:
+    """A capitalised run split into its name and what stood before it."""
+
+    name: tuple[str, ...]
+    titles: tuple[str, ...]
+    start: int
+    end: int
+    gender: str | None
+    introduced: bool  # a title or a possessive owner stood before the name
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.name)
+
+
+def name_phrase(tokens: Sequence[Token]) -> NamePhrase | None:
+    """Strip titles and modifiers from a run of capitalised tokens.
+
+    "NATO Secretary General Mark Rutte" -> "Mark Rutte" (titles: secretary
+    general); "Denmark's Mette Frederiksen" -> "Mette Frederiksen". The name
+    keeps at least one word, so "John Major" stays whole.
+    """
+    words = [t for t in tokens if t.kind == "word"]
+    while words and words[0].lower in FUNCTION_WORDS:
+        words = words[1:]
+    if not words:
+        return None
+    last_title = max((i for i, t in enumerate(words[:-1]) if is_title(t)), default=-1)
+    prefix, rest = words[: last_title + 1], words[last_title + 1 :]
+    if len(rest) == 1 and is_title(rest[0]):
+        return None  # "President" alone names an office, not a person
+    while len(rest) > 1 and _is_modifier(rest[0]):
+        prefix, rest = [*prefix, rest[0]], rest[1:]
+    gender = next((GENDERED_TITLES[t.lower] for t in prefix if t.lower in GENDERED_TITLES), None)
+    introduced = any(is_title(t) or t.is_possessive for t in prefix)
+    titles = tuple(t.bare.lower() for t in prefix if is_title(t))
+    name = tuple(t.stem for t in rest)
+    return NamePhrase(name, titles, rest[0].start, rest[-1].end, gender, introduced)
+
+
+def capitalised_runs(tokens: Sequence[Token]) -> list[list[Token]]:
+    """Maximal runs of name-like words ("Secretary of State Marco Rubio").
+
+    Lower-case particles and "of" join a run only when a capitalised word
+    follows; a possessive ends the run it is in.
+    """
+    runs: list[list[Token]] = []
+    current: list[Token] = []
+    for index, token in enumerate(tokens):
+        joinable = token.kind == "word" and (
+            token.is_capitalised
+            or (
+                current
+                and (token.lower in NAME_PARTICLES or token.lower == "of")
+                and _capitalised_follows(tokens, index)
+            )
+        )
+        if joinable:
+            current.append(token)
+            if token.is_possessive:
+                runs.append(current)
+                current = []
+        else:
+            if current:
+                runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _capitalised_follows(tokens: Sequence[Token], index: int) -> bool:
+    for token in tokens[index + 1 :]:
+        if token.kind != "word":
+            return False
+        if token.is_capitalised:
+            return True
+        if token.lower not in NAME_PARTICLES:
+            return False
+    return False
+
+
+@dataclass
+class Person:
+    name: str
+    gender: str | None = None
+    titles: set[str] = field(default_factory=set)
+
+
+@dataclass
+class NameBook:
+    """Who the article has named so far, and what their short forms mean."""
+
+    known_speakers: Iterable[str] = ()
+    people: dict[str, Person] = field(default_factory=dict)
+    mentions: list[tuple[int, str]] = field(default_factory=list)
+    full_names: list[tuple[int, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._known = {name.casefold(): name for name in self.known_speakers if name.strip()}
+
+    def learn_full_names(self, runs: Iterable[list[Token]]) -> None:
+        """First pass: every multi-word name in the article, so surnames resolve."""
+        for run in runs:
+            phrase = name_phrase(run)
+            if (
+                phrase is not None
+                and 2 <= len(phrase.name) <= 4
+                and all(w[:1].isupper() or w in NAME_PARTICLES for w in phrase.name)
+            ):
+                self.full_names.append((phrase.start, phrase.text))
+
+    def resolve(self, words: Sequence[str], at: int) -> str:
+        """The full name for a name as written at offset ``at``.
+
+        A single word is taken as a surname: the latest full name with that
+        surname before ``at``, else one later in the article, else a known
+        speaker with that surname (only if exactly one).
+        """
+        text = " ".join(words)
+        if len(words) == 1:
+            key = text.casefold()
+            matches = [(o, n) for o, n in self.full_names if n.split()[-1].casefold() == key]
+            before = [n for o, n in matches if o < at]
+            if before:
+                return self._canonical(before[-1])
+            if matches:
+                return self._canonical(matches[0][1])
+            known = [n for k, n in self._known.items() if k.split()[-1] == key]
+            if len(known) == 1:
+                return known[0]
+        return self._canonical(text)
+
+    def _canonical(self, name: str) -> str:
+        return self._known.get(name.casefold(), name)
+
+    def is_person(self, phrase: NamePhrase, at: int) -> bool:
+        """Worth remembering as a person mention (for pronouns and offices).
+
+        Introduced with a title or an owner, already known, or simply a
+        two-to-four-word name with no word of a place, body or date in it.
+        """
+        name = self.resolve(phrase.name, at)
+        if phrase.introduced or name in self.people or name.casefold() in self._known:
+            return True
+        words = [w.lower() for w in phrase.name]
+        return (
+            2 <= len(words) <= 4
+            and not any(w in NOT_PERSON_WORDS or w in NATIONALITIES for w in words)
+            and all(w[:1].isupper() or w.lower() in NAME_PARTICLES for w in phrase.name)
+        )
+
+    def mention(
+        self, name: str, at: int, *, gender: str | None = None, titles: Iterable[str] = ()
+    ) -> None:
+        person = self.people.setdefault(name, Person(name))
+        person.gender = person.gender or gender
+        person.titles.update(titles)
+        self.mentions.append((at, name))
+
+    def pronoun(self, word: str, at: int) -> str | None:
+        """The last person named before ``at`` whose gender does not contradict ``word``."""
+        gender = PRONOUNS.get(word.lower())
+        if gender is None:
+            return None
+        for offset, name in sorted(self.mentions, reverse=True):
+            if offset >= at:
+                continue
+            person = self.people[name]
+            if person.gender in (None, gender):
+                person.gender = gender
+                return name
+        return None
+
+    def office(self, words: Sequence[str], at: int) -> str | None:
+        """'the prime minister' -> the last person introduced with that office."""
+        wanted = [w.lower() for w in words if w.lower() in TITLE_WORDS]
+        if not wanted:
+            return None
+        for offset, name in sorted(self.mentions, reverse=True):
+            if offset < at and set(wanted) <= self.people[name].titles:
+                return name
+        return None

@@ -1,0 +1,257 @@
+"""Recording statements and reading them back.
+
+``add_quote`` validates everything before it writes anything, so bad input
+never leaves a partial write. The same statement by the same speaker (after
+normalising quotation marks, spacing and case) is one quote: adding it again
+attaches the new source to the existing quote and reports its id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from quotes.errors import BadInputError, NotFoundError
+from quotes.records.sources import attach_source, find_or_create_source, validate_url
+from quotes.records.speakers import resolve_speaker
+from quotes.records.topics import get_topic
+from quotes.store.dates import PartialDate, format_date, optional_date
+from quotes.store.models import (
+    QUOTE_KINDS,
+    Base,
+    Quote,
+    QuoteSource,
+    QuoteTopic,
+    StanceAssessment,
+    Topic,
+)
+from quotes.store.normalize import MAX_TEXT_LENGTH, clean_text, text_hash
+from quotes.vocabulary import choose
+
+
+def validate_text(text: str) -> str:
+    """The statement as stored; empty or over-long text is bad input."""
+    cleaned = clean_text(text)
+    if not cleaned:
+        raise BadInputError("the quote text is empty: give the statement's words.")
+    if len(cleaned) > MAX_TEXT_LENGTH:
+        raise BadInputError(
+            f"the quote text is {len(cleaned):,} characters long; the limit is {MAX_TEXT_LENGTH:,}."
+        )
+    return cleaned
+
+
+def validate_kind(kind: str) -> str:
+    return choose(kind, QUOTE_KINDS, "kind")
+
+
+# Built once: recording statements one by one is a hot path, and reusing the
+# statement objects lets SQLAlchemy reuse their compiled form.
+_QUOTES = Base.metadata.tables["quotes"]
+_FIND_QUOTE = select(_QUOTES.c.id, _QUOTES.c.date, _QUOTES.c.context).where(
+    _QUOTES.c.speaker_id == bindparam("speaker"), _QUOTES.c.text_hash == bindparam("digest")
+)
+_INSERT_QUOTE = insert(_QUOTES).returning(_QUOTES.c.id)
+
+
+@dataclass
+class AddResult:
+    """What ``add_quote`` did: the quote's id and whether it was new."""
+
+    quote_id: int
+    created: bool
+    source_attached: bool
+    speaker: str
+    speaker_created: bool
+
+
+def add_quote(
+    session: Session,
+    text: str,
+    speaker: str,
+    *,
+    date: str | PartialDate | None = None,
+    source_url: str | None = None,
+    outlet: str | None = None,
+    context: str | None = None,
+    topics: Sequence[str] = (),
+    kind: str = "quote",
+    language: str | None = None,
+    new_speaker: bool = False,
+) -> AddResult:
+    """Record one statement (or find it again) inside the caller's transaction."""
+    cleaned = validate_text(text)
+    when = date if isinstance(date, PartialDate) or date is None else optional_date(date)
+    url = validate_url(source_url)
+    validate_kind(kind)
+    topic_rows = [get_topic(session, name) for name in dict.fromkeys(topics)]
+    person, speaker_created = resolve_speaker(session, speaker, allow_similar=new_speaker)
+
+    digest = text_hash(cleaned)
+    connection = session.connection()
+    existing = connection.execute(_FIND_QUOTE, {"speaker": person.id, "digest": digest}).first()
+    if existing is None:
+        quote_id = connection.execute(
+            _INSERT_QUOTE,
+            {
+                "speaker_id": person.id,
+                "text": cleaned,
+                "text_hash": digest,
+                "date": when.start if when else None,
+                "date_precision": when.precision if when else None,
+                "kind": kind,
+                "context": clean_text(context) if context else None,
+                "language": language,
+            },
+        ).scalar_one()
+    else:
+        quote_id = existing[0]
+        _fill_missing(session, quote_id, existing[1], existing[2], when, context)
+    source_id = find_or_create_source(session, url, outlet)
+    attached = attach_source(session, quote_id, source_id, new_quote=existing is None)
+    link_topics(session, quote_id, topic_rows)
+    return AddResult(quote_id, existing is None, attached, person.name, speaker_created)
+
+
+def _fill_missing(
+    session: Session,
+    quote_id: int,
+    known_date: object,
+    known_context: str | None,
+    when: PartialDate | None,
+    context: str | None,
+) -> None:
+    """A repeated statement may bring facts the first record lacked; never overwrite."""
+    values: dict[str, object] = {}
+    if known_date is None and when is not None:
+        values.update(date=when.start, date_precision=when.precision)
+    if not known_context and context:
+        values["context"] = clean_text(context)
+    if values:
+        session.execute(update(Quote).where(Quote.id == quote_id).values(**values))
+
+
+def link_topics(session: Session, quote_id: int, topics: Iterable[Topic]) -> None:
+    """Mark the quote as being about each topic (a person's link: origin manual)."""
+    topics = list(topics)
+    if not topics:
+        return
+    for topic in topics:
+        link = session.get(QuoteTopic, (quote_id, topic.id))
+        if link is None:
+            session.add(QuoteTopic(quote_id=quote_id, topic_id=topic.id, origin="manual"))
+        elif link.origin != "manual":
+            link.origin, link.confidence = "manual", None
+    session.flush()
+
+
+def manual_assessment(session: Session, quote_id: int, topic_id: int) -> StanceAssessment | None:
+    """A person's stance label for this quote and topic, if there is one (at most one)."""
+    return session.scalar(
+        select(StanceAssessment).where(
+            StanceAssessment.quote_id == quote_id,
+            StanceAssessment.topic_id == topic_id,
+            StanceAssessment.method == "manual",
+        )
+    )
+
+
+def absorb_quote(session: Session, *, remove_id: int, keep_id: int) -> None:
+    """Fold quote ``remove_id`` into ``keep_id`` (used when merging speakers)."""
+    for source_id in session.scalars(
+        select(QuoteSource.source_id).where(QuoteSource.quote_id == remove_id)
+    ).all():
+        attach_source(session, keep_id, source_id)
+    for qt in session.scalars(select(QuoteTopic).where(QuoteTopic.quote_id == remove_id)):
+        if session.get(QuoteTopic, (keep_id, qt.topic_id)) is None:
+            session.add(
+                QuoteTopic(
+                    quote_id=keep_id,
+                    topic_id=qt.topic_id,
+                    origin=qt.origin,
+                    confidence=qt.confidence,
+                )
+            )
+    for st in session.scalars(
+        select(StanceAssessment).where(
+            StanceAssessment.quote_id == remove_id, StanceAssessment.method == "manual"
+        )
+    ):
+        if manual_assessment(session, keep_id, st.topic_id) is None:
+            session.add(
+                StanceAssessment(
+                    quote_id=keep_id,
+                    topic_id=st.topic_id,
+                    label=st.label,
+                    score=st.score,
+                    method="manual",
+                    model=st.model,
+                )
+            )
+    session.flush()
+    session.execute(delete(Quote).where(Quote.id == remove_id))
+    session.flush()
+
+
+_LOAD_OPTIONS = (
+    selectinload(Quote.speaker),
+    selectinload(Quote.source_links).selectinload(QuoteSource.source),
+    selectinload(Quote.topic_links).selectinload(QuoteTopic.topic),
+    selectinload(Quote.stances).selectinload(StanceAssessment.topic),
+)
+
+
+def load_quotes(session: Session, ids: Sequence[int]) -> list[Quote]:
+    """Quotes with everything ``quote_to_dict`` needs, in the order of ``ids``."""
+    if not ids:
+        return []
+    rows = session.scalars(select(Quote).where(Quote.id.in_(ids)).options(*_LOAD_OPTIONS)).all()
+    by_id = {q.id: q for q in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def get_quote(session: Session, quote_id: int) -> Quote:
+    """One quote by id; a missing id raises NotFoundError."""
+    found = load_quotes(session, [quote_id])
+    if not found:
+        raise NotFoundError(f"no quote with id {quote_id}: see `quotes search` or `quotes export`.")
+    return found[0]
+
+
+def quote_to_dict(quote: Quote) -> dict[str, Any]:
+    """The contract's JSON shape of a quote (plus a few extra fields)."""
+    stances = sorted(quote.stances, key=lambda s: (s.topic.name, s.method != "manual"))
+    return {
+        "id": quote.id,
+        "text": quote.text,
+        "speaker": quote.speaker.name,
+        "date": format_date(quote.date, quote.date_precision),
+        "date_precision": quote.date_precision,
+        "kind": quote.kind,
+        "context": quote.context,
+        "language": quote.language,
+        "sources": [
+            {"url": link.source.url, "outlet": link.source.outlet, "title": link.source.title}
+            for link in quote.source_links
+        ],
+        "topics": sorted(link.topic.name for link in quote.topic_links),
+        "topic_links": [
+            {"topic": link.topic.name, "origin": link.origin, "confidence": link.confidence}
+            for link in sorted(quote.topic_links, key=lambda link: link.topic.name)
+        ],
+        "stances": [
+            {
+                "topic": s.topic.name,
+                "label": s.label,
+                "score": round(s.score, 4),
+                "method": s.method,
+                "model": s.model,
+            }
+            for s in stances
+        ],
+        "created_at": quote.created_at.isoformat(timespec="seconds") if quote.created_at else None,
+    }

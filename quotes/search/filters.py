@@ -1,0 +1,109 @@
+"""The filters every listing shares: speaker, topic, stance, since, until.
+
+Search (every mode), export and timelines resolve the user's values once here,
+so an unknown speaker, topic or stance label is the same error everywhere, and
+build the same SQL conditions on ``quotes``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from quotes.errors import BadInputError
+from quotes.records.speakers import require_speaker
+from quotes.records.topics import get_topic
+from quotes.store.dates import optional_date
+from quotes.store.models import STANCE_LABELS, Quote, QuoteTopic, StanceAssessment
+from quotes.vocabulary import choose
+
+
+def validate_stance_label(label: str) -> str:
+    """``favor``, ``against`` or ``neutral``; anything else is bad input."""
+    return choose(label, STANCE_LABELS, "stance label")
+
+
+@dataclass(frozen=True)
+class QuoteFilters:
+    """Filter values as the user typed them."""
+
+    speaker: str | None = None
+    topic: str | None = None
+    stance: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedFilters:
+    """Filter values checked against the database, ready to become SQL."""
+
+    speaker_id: int | None = None
+    topic_id: int | None = None
+    stance: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def clauses(self) -> list[ColumnElement[bool]]:
+        """Conditions on ``Quote`` implementing these filters."""
+        found: list[ColumnElement[bool]] = []
+        if self.speaker_id is not None:
+            found.append(Quote.speaker_id == self.speaker_id)
+        if self.since is not None:
+            found.append(Quote.date >= self.since)
+        if self.until is not None:
+            found.append(Quote.date <= self.until)
+        if self.topic_id is not None:
+            found.append(
+                exists().where(
+                    QuoteTopic.quote_id == Quote.id, QuoteTopic.topic_id == self.topic_id
+                )
+            )
+        if self.stance is not None:
+            found.append(effective_stance_is(self.stance, self.topic_id))
+        return found
+
+
+def effective_stance_is(label: str, topic_id: int | None) -> ColumnElement[bool]:
+    """The quote's effective stance (manual wins over auto) is ``label``.
+
+    With a topic, on that topic; without one, on any topic.
+    """
+    assessed = aliased(StanceAssessment)
+    manual = aliased(StanceAssessment)
+    no_manual_override = ~exists(
+        select(manual.id).where(
+            manual.quote_id == assessed.quote_id,
+            manual.topic_id == assessed.topic_id,
+            manual.method == "manual",
+        )
+    )
+    conditions = [
+        assessed.quote_id == Quote.id,
+        assessed.label == label,
+        or_(assessed.method == "manual", no_manual_override),
+    ]
+    if topic_id is not None:
+        conditions.append(assessed.topic_id == topic_id)
+    return exists(select(assessed.id).where(*conditions))
+
+
+def resolve_filters(session: Session, filters: QuoteFilters) -> ResolvedFilters:
+    """Check every value (raising BadInputError for unknown ones) and resolve ids."""
+    since = optional_date(filters.since, what="--since date")
+    until = optional_date(filters.until, what="--until date")
+    if since and until and since.start > until.end:
+        raise BadInputError(f"--since {since} is after --until {until}: nothing can match.")
+    stance = validate_stance_label(filters.stance) if filters.stance else None
+    topic = get_topic(session, filters.topic) if filters.topic else None
+    speaker = require_speaker(session, filters.speaker) if filters.speaker else None
+    return ResolvedFilters(
+        speaker_id=speaker.id if speaker else None,
+        topic_id=topic.id if topic else None,
+        stance=stance,
+        since=since.start if since else None,
+        until=until.end if until else None,
+    )

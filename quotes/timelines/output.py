@@ -1,0 +1,116 @@
+"""Writing a timeline as CSV, JSON, Parquet, PNG or HTML.
+
+Every check happens before the database is read and before a byte is written:
+an unknown format or an output path that cannot be written is bad input (exit
+2). Files are written to a temporary name beside the target and renamed at the
+end, so a failure never leaves a partial or empty file behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from quotes.errors import BadInputError
+from quotes.exports.files import atomic_output, check_writable
+from quotes.timelines.aggregate import Timeline
+from quotes.timelines.shifts import Shift
+from quotes.vocabulary import choose
+
+TimelineFormat = Literal["table", "csv", "json", "html", "png", "parquet"]
+TIMELINE_FORMATS: tuple[TimelineFormat, ...] = ("table", "csv", "json", "html", "png", "parquet")
+COLUMNS = ("speaker", "topic", "period", "score", "n", "quote_ids")
+#: Formats that are files, not text: without --output they go to ``timeline.<ext>``.
+FILE_FORMATS = ("png", "html")
+
+
+def validate_format(value: str) -> TimelineFormat:
+    """One of ``TIMELINE_FORMATS``; anything else is bad input."""
+    return choose(value, TIMELINE_FORMATS, "format")
+
+
+def output_path(fmt: TimelineFormat, output: Path | None) -> Path | None:
+    """Where the timeline goes: ``--output``, ``timeline.<fmt>`` for charts, else stdout
+    (None); a table goes to the terminal unless ``--output`` is given.
+
+    Also checks, before any work, that parquet can be written at all.
+    """
+    if fmt == "parquet":
+        from quotes.exports.parquet import require_pyarrow
+
+        require_pyarrow()
+    if output is not None:
+        check_writable(output)
+        return output
+    if fmt in FILE_FORMATS:  # a chart without --output goes to ./timeline.<fmt>
+        default = Path(f"timeline.{fmt}")
+        check_writable(default)
+        return default
+    if fmt == "parquet" and sys.stdout.isatty():
+        raise BadInputError("parquet is binary: give --output FILE or redirect stdout.")
+    return None
+
+
+def csv_text(timeline: Timeline) -> str:
+    """The rows as CSV; ``quote_ids`` is ``;``-joined like every list column in CSV."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in timeline.rows():
+        ids = row["quote_ids"]
+        assert isinstance(ids, list)
+        writer.writerow([*(row[c] for c in COLUMNS[:-1]), ";".join(str(i) for i in ids)])
+    return buffer.getvalue()
+
+
+def json_text(timeline: Timeline) -> str:
+    return json.dumps(timeline.rows(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _bytes(timeline: Timeline, shifts: Sequence[Shift], fmt: TimelineFormat) -> bytes:
+    if fmt == "csv":
+        return csv_text(timeline).encode("utf-8")
+    if fmt == "json":
+        return json_text(timeline).encode("utf-8")
+    if fmt == "parquet":
+        from quotes.exports.parquet import timeline_schema, write_parquet
+
+        buffer = io.BytesIO()
+        write_parquet(timeline.rows(), timeline_schema(), buffer)
+        return buffer.getvalue()
+    if fmt in FILE_FORMATS:
+        from quotes.timelines.charts import render_chart
+
+        return render_chart(timeline, shifts, fmt)  # type: ignore[arg-type]
+    raise BadInputError(f"format {fmt!r} cannot be written to a file; use csv, json or parquet.")
+
+
+def write_timeline(
+    timeline: Timeline, shifts: Sequence[Shift], fmt: TimelineFormat, path: Path | None
+) -> None:
+    """Write csv, json, parquet, png or html to ``path`` (stdout when None).
+
+    The whole document is rendered in memory first (timelines are small), then
+    written in one step.
+    """
+    if fmt == "parquet":
+        from quotes.exports.parquet import require_pyarrow
+
+        require_pyarrow()
+    data = _bytes(timeline, shifts, fmt)
+    if path is None:
+        if fmt in ("csv", "json"):
+            sys.stdout.write(data.decode("utf-8"))
+            sys.stdout.flush()
+            return
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    with atomic_output(path, binary=True) as handle:
+        handle.write(data)
