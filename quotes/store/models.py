@@ -38,6 +38,7 @@ QUOTE_KINDS = ("quote", "paraphrase")
 STANCE_LABELS = ("favor", "against", "neutral")
 METHODS = ("manual", "auto")
 DATE_PRECISIONS = ("day", "month", "year")
+HISTORY_ENTITIES = ("quote", "speaker", "topic")
 
 
 def utcnow() -> datetime:
@@ -246,6 +247,53 @@ class StanceAssessment(Base):
     score: Mapped[float] = mapped_column(Float)
     method: Mapped[str] = mapped_column(String(6))
     model: Mapped[str | None] = mapped_column(String(300))
+    #: For automatic assessments: the calibrated probability that ``label`` is
+    #: right. NULL for a person's label (it is not an estimate).
+    confidence: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     topic: Mapped[Topic] = relationship()
+
+
+class TopicRejection(Base):
+    """A person said this quote is *not* about this topic.
+
+    Kept apart from ``quote_topics`` so that every query reading links stays
+    as it is, while automatic assignment never links the pair again and can
+    learn from it as an off-topic example.
+    """
+
+    __tablename__ = "topic_rejections"
+
+    quote_id: Mapped[int] = mapped_column(
+        ForeignKey("quotes.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic_id: Mapped[int] = mapped_column(
+        ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class HistoryEntry(Base):
+    """One earlier version of a record, appended before it is edited or deleted.
+
+    Append-only: rows are never updated or deleted, so whatever a person
+    corrects or removes can be read back (``quotes history``) and a deleted
+    quote restored with its sources, links and labels. ``snapshot`` is the
+    whole record as JSON (for a quote: text, speaker, date, kind, context,
+    sources, topic links, stance labels), which keeps the table stable while
+    the records it describes grow new fields.
+    """
+
+    __tablename__ = "history"
+    __table_args__ = (
+        Index("ix_history_entity_entity_id", "entity", "entity_id"),
+        CheckConstraint(_in("entity", HISTORY_ENTITIES), name="entity"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(16))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(16))
+    snapshot: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
