@@ -395,9 +395,10 @@ def test_history_is_append_only(seeded) -> None:
 
 def test_link_unlink_and_link_again(seeded) -> None:
     quote_id = _add(seeded, SOVEREIGNTY)
-    assert "linked to sovereignty by hand" in seeded.ok(
-        "topics", "link", str(quote_id), "sovereignty"
-    ).stdout
+    assert (
+        "linked to sovereignty by hand"
+        in seeded.ok("topics", "link", str(quote_id), "sovereignty").stdout
+    )
     assert "already linked" in seeded.ok("topics", "link", str(quote_id), "Sovereignty").stdout
     seeded.ok("stance", "label", str(quote_id), "--topic", "sovereignty", "--stance", "favor")
     result = seeded.ok("topics", "unlink", str(quote_id), "sovereignty")
