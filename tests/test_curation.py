@@ -344,7 +344,7 @@ def test_restore_refuses_when_the_statement_exists_again(seeded) -> None:
     seeded.ok("delete", str(quote_id), "--yes")
     again = _add(seeded, SOVEREIGNTY, FREDERIKSEN, "--outlet", "AP")
     if again == quote_id:  # SQLite may give the freed id to the next quote
-        _one_line_error(seeded("restore", str(quote_id)), 1, "exists")
+        _one_line_error(seeded("restore", str(quote_id)), 1, "a newer quote took")
         return
     _one_line_error(seeded("restore", str(quote_id)), 2, f"quote {again}")
 
