@@ -33,6 +33,7 @@ from quotes.records.topics import get_topic
 from quotes.search.filters import validate_stance_label
 from quotes.search.semantic import VectorMatrix, vector_matrix
 from quotes.store.engine import Database
+from quotes.store.ids import storable_ids
 from quotes.store.models import Quote, QuoteTopic, StanceAssessment, Topic
 
 #: The score stored with a manual label.
@@ -219,7 +220,7 @@ def label_stance(session: Session, quote_id: int, topic: str, label: str) -> Lab
     """
     value = validate_stance_label(label)
     found = get_topic(session, topic)
-    if session.get(Quote, quote_id) is None:
+    if not storable_ids(session, [quote_id]) or session.get(Quote, quote_id) is None:
         raise NotFoundError(f"no quote with id {quote_id}: see `quotes search` or `quotes export`.")
     existing = manual_assessment(session, quote_id, found.id)
     replaced = existing.label if existing is not None else None

@@ -19,6 +19,7 @@ from quotes.errors import BadInputError
 from quotes.store.dates import optional_date
 from quotes.store.models import Quote, Role, Speaker, SpeakerAlias
 from quotes.store.normalize import clean_text, name_key
+from quotes.store.upsert import insert_if_absent
 
 MAX_NAME_LENGTH = 300
 #: rapidfuzz ratio (0-100) above which two names are "very close". 88 catches
@@ -28,7 +29,7 @@ SIMILAR_NAME_SCORE = 88
 
 
 def validate_name(name: str, *, what: str = "speaker name") -> str:
-    cleaned = clean_text(name)
+    cleaned = clean_text(name, what=what)
     if not cleaned:
         raise BadInputError(f"the {what} is empty: give a name such as 'Mette Frederiksen'.")
     if len(cleaned) > MAX_NAME_LENGTH:
@@ -119,9 +120,24 @@ def resolve_speaker(
                 f"unknown speaker {cleaned!r} is very close to {options}: use that name, "
                 "or pass --new-speaker to create a new speaker."
             )
+    # Another process may be creating the same speaker right now: insert only
+    # if absent, and if it won, use its row (quotes.store.upsert).
+    speakers = Speaker.__table__
     speaker_id = session.execute(
-        insert(Speaker).values(name=cleaned, name_key=key).returning(Speaker.id)
-    ).scalar_one()
+        insert_if_absent(session, speakers)  # type: ignore[arg-type]
+        .values(name=cleaned, name_key=key)
+        .returning(speakers.c.id)
+    ).scalar()
+    if speaker_id is None:
+        connection = session.connection()
+        row = (
+            connection.execute(_BY_ALIAS, {"key": key}).first()
+            or connection.execute(
+                select(speakers.c.id, speakers.c.name).where(speakers.c.name_key == key)
+            ).one()
+        )
+        cache[key] = SpeakerRef(row[0], row[1])
+        return cache[key], False
     session.execute(
         insert(SpeakerAlias).values(speaker_id=speaker_id, alias=cleaned, alias_key=key)
     )
@@ -159,6 +175,10 @@ def add_speaker(
     end = optional_date(role_to, what="--role-to date")
     if wikidata_id is not None and not (wikidata_id[:1] == "Q" and wikidata_id[1:].isdigit()):
         raise BadInputError(f"invalid Wikidata id {wikidata_id!r}: use the form Q12345.")
+    country, party, organisation = (
+        clean_text(value, what=what) if value else None
+        for value, what in ((country, "country"), (party, "party"), (organisation, "organisation"))
+    )
     speaker = _create(session, cleaned)
     speaker.country, speaker.party, speaker.wikidata_id = country, party, wikidata_id
     for alias in aliases or []:
