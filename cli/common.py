@@ -8,6 +8,7 @@ command body is only: parse, call one library function, render.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from typer.core import TyperGroup
 
 from quotes.errors import QuotesError
+from quotes.notices import LOGGER_NAME as NOTICE_LOGGER
 from quotes.store.engine import Database, open_database
 
 
@@ -71,6 +73,10 @@ class QuotesGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:  # typer's vendored click Context
         _GROUP_DB.set(ctx.params.get("db"))  # reset per invocation (tests reuse a thread)
+        with _notices_on_stderr():
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):
@@ -94,6 +100,26 @@ class QuotesGroup(TyperGroup):
                 markup=False,
             )
             ctx.exit(1)
+
+
+class _NoticeHandler(logging.Handler):
+    """Prints the library's one-line notices (quotes.notices) on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err_console.print(f"Note: {record.getMessage()}", markup=False)
+
+
+@contextmanager
+def _notices_on_stderr() -> Iterator[None]:
+    logger = logging.getLogger(NOTICE_LOGGER)
+    handler = _NoticeHandler()
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True
 
 
 def _debug(ctx: typer.Context) -> bool:
