@@ -236,7 +236,6 @@ def extract_command(
         extract_article,
         read_article,
         save_candidates,
-        worth_saving,
     )
     from quotes.records.sources import validate_url
     from quotes.store.dates import optional_date
@@ -256,7 +255,7 @@ def extract_command(
     if not save and not database_exists(db_target(db)):
         # Finding quotations needs no database; a missing one is not created.
         found = extract_article(None, text)
-        _finish_extract(found, [], text, save=False, json=json)
+        _finish_extract(found, [], text, save=False, json=json, threshold=threshold)
         return
     target = database(db, create=save)
     with target.session(write=save) as active:
@@ -275,10 +274,14 @@ def extract_command(
             if save
             else []
         )
-    _finish_extract(found, saved, text, save=save, json=json)
+    _finish_extract(found, saved, text, save=save, json=json, threshold=threshold)
 
 
-def _finish_extract(found: Any, saved: list[Any], text: str, *, save: bool, json: bool) -> None:
+def _finish_extract(
+    found: Any, saved: list[Any], text: str, *, save: bool, json: bool, threshold: float
+) -> None:
+    from quotes.ingest.articles import worth_saving
+
     by_start = {item.candidate.start: item for item in saved}
     if json:
         echo_json(
