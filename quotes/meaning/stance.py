@@ -35,6 +35,7 @@ from quotes.records.topics import get_topic
 from quotes.search.filters import validate_stance_label
 from quotes.search.semantic import VectorMatrix, vector_matrix
 from quotes.store.engine import Database
+from quotes.store.ids import storable_ids
 from quotes.store.models import Quote, QuoteTopic, StanceAssessment, Topic, TopicRejection
 
 #: The score stored with a manual label.
@@ -224,7 +225,7 @@ def label_stance(session: Session, quote_id: int, topic: str, label: str) -> Lab
     """
     value = validate_stance_label(label)
     found = get_topic(session, topic)
-    quote = session.get(Quote, quote_id)
+    quote = session.get(Quote, quote_id) if storable_ids(session, [quote_id]) else None
     if quote is None:
         raise NotFoundError(f"no quote with id {quote_id}: see `quotes search` or `quotes export`.")
     existing = manual_assessment(session, quote_id, found.id)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from quotes.errors import BadInputError, NotFoundError
@@ -21,6 +21,7 @@ from quotes.records.sources import attach_source, find_or_create_source, validat
 from quotes.records.speakers import resolve_speaker
 from quotes.records.topics import get_topic
 from quotes.store.dates import PartialDate, format_date, optional_date
+from quotes.store.ids import storable_ids
 from quotes.store.models import (
     QUOTE_KINDS,
     Base,
@@ -32,12 +33,13 @@ from quotes.store.models import (
     TopicRejection,
 )
 from quotes.store.normalize import MAX_TEXT_LENGTH, clean_text, text_hash
+from quotes.store.upsert import insert_if_absent
 from quotes.vocabulary import choose
 
 
 def validate_text(text: str) -> str:
     """The statement as stored; empty or over-long text is bad input."""
-    cleaned = clean_text(text)
+    cleaned = clean_text(text, what="quote text")
     if not cleaned:
         raise BadInputError("the quote text is empty: give the statement's words.")
     if len(cleaned) > MAX_TEXT_LENGTH:
@@ -57,7 +59,6 @@ _QUOTES = Base.metadata.tables["quotes"]
 _FIND_QUOTE = select(_QUOTES.c.id, _QUOTES.c.date, _QUOTES.c.context).where(
     _QUOTES.c.speaker_id == bindparam("speaker"), _QUOTES.c.text_hash == bindparam("digest")
 )
-_INSERT_QUOTE = insert(_QUOTES).returning(_QUOTES.c.id)
 
 
 @dataclass
@@ -96,9 +97,12 @@ def add_quote(
     digest = text_hash(cleaned)
     connection = session.connection()
     existing = connection.execute(_FIND_QUOTE, {"speaker": person.id, "digest": digest}).first()
+    quote_id: int | None = None
     if existing is None:
+        # Another process may be recording the same statement right now: insert
+        # only if absent; if it won, this becomes a repeat (quotes.store.upsert).
         quote_id = connection.execute(
-            _INSERT_QUOTE,
+            insert_if_absent(session, _QUOTES).returning(_QUOTES.c.id),
             {
                 "speaker_id": person.id,
                 "text": cleaned,
@@ -106,13 +110,18 @@ def add_quote(
                 "date": when.start if when else None,
                 "date_precision": when.precision if when else None,
                 "kind": kind,
-                "context": clean_text(context) if context else None,
+                "context": clean_text(context, what="context") if context else None,
                 "language": language,
             },
-        ).scalar_one()
-    else:
+        ).scalar()
+        if quote_id is None:
+            existing = connection.execute(
+                _FIND_QUOTE, {"speaker": person.id, "digest": digest}
+            ).one()
+    if existing is not None:
         quote_id = existing[0]
         _fill_missing(session, quote_id, existing[1], existing[2], when, context)
+    assert quote_id is not None
     source_id = find_or_create_source(session, url, outlet)
     attached = attach_source(session, quote_id, source_id, new_quote=existing is None)
     link_topics(session, quote_id, topic_rows)
@@ -132,7 +141,7 @@ def _fill_missing(
     if known_date is None and when is not None:
         values.update(date=when.start, date_precision=when.precision)
     if not known_context and context:
-        values["context"] = clean_text(context)
+        values["context"] = clean_text(context, what="context")
     if values:
         session.execute(update(Quote).where(Quote.id == quote_id).values(**values))
 
@@ -142,12 +151,24 @@ def link_topics(session: Session, quote_id: int, topics: Iterable[Topic]) -> Non
     topics = list(topics)
     if not topics:
         return
+    session.flush()
+    links = Base.metadata.tables["quote_topics"]
     for topic in topics:
-        link = session.get(QuoteTopic, (quote_id, topic.id))
-        if link is None:
-            session.add(QuoteTopic(quote_id=quote_id, topic_id=topic.id, origin="manual"))
-        elif link.origin != "manual":
-            link.origin, link.confidence = "manual", None
+        # Insert-if-absent: another process may link the same topic right now.
+        session.execute(
+            insert_if_absent(session, links).values(
+                quote_id=quote_id, topic_id=topic.id, origin="manual"
+            )
+        )
+        session.execute(
+            update(links)
+            .where(
+                links.c.quote_id == quote_id,
+                links.c.topic_id == topic.id,
+                links.c.origin != "manual",
+            )
+            .values(origin="manual", confidence=None)
+        )
     # A person's link wins over an earlier "not about this topic".
     session.execute(
         delete(TopicRejection).where(
@@ -155,7 +176,7 @@ def link_topics(session: Session, quote_id: int, topics: Iterable[Topic]) -> Non
             TopicRejection.topic_id.in_([topic.id for topic in topics]),
         )
     )
-    session.flush()
+    session.expire_all()
 
 
 def manual_assessment(session: Session, quote_id: int, topic_id: int) -> StanceAssessment | None:
@@ -238,6 +259,7 @@ _LOAD_OPTIONS = (
 
 def load_quotes(session: Session, ids: Sequence[int]) -> list[Quote]:
     """Quotes with everything ``quote_to_dict`` needs, in the order of ``ids``."""
+    ids = storable_ids(session, ids)
     if not ids:
         return []
     rows = session.scalars(select(Quote).where(Quote.id.in_(ids)).options(*_LOAD_OPTIONS)).all()

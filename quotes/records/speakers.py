@@ -20,6 +20,7 @@ from quotes.records import history
 from quotes.store.dates import optional_date
 from quotes.store.models import Quote, Role, Speaker, SpeakerAlias
 from quotes.store.normalize import clean_text, name_key
+from quotes.store.upsert import insert_if_absent
 
 MAX_NAME_LENGTH = 300
 #: rapidfuzz ratio (0-100) above which two names are "very close". 88 catches
@@ -29,7 +30,7 @@ SIMILAR_NAME_SCORE = 88
 
 
 def validate_name(name: str, *, what: str = "speaker name") -> str:
-    cleaned = clean_text(name)
+    cleaned = clean_text(name, what=what)
     if not cleaned:
         raise BadInputError(f"the {what} is empty: give a name such as 'Mette Frederiksen'.")
     if len(cleaned) > MAX_NAME_LENGTH:
@@ -127,9 +128,24 @@ def resolve_speaker(
                 f"unknown speaker {cleaned!r} is very close to {options}: use that name, "
                 "or pass --new-speaker to create a new speaker."
             )
+    # Another process may be creating the same speaker right now: insert only
+    # if absent, and if it won, use its row (quotes.store.upsert).
+    speakers = Speaker.__table__
     speaker_id = session.execute(
-        insert(Speaker).values(name=cleaned, name_key=key).returning(Speaker.id)
-    ).scalar_one()
+        insert_if_absent(session, speakers)  # type: ignore[arg-type]
+        .values(name=cleaned, name_key=key)
+        .returning(speakers.c.id)
+    ).scalar()
+    if speaker_id is None:
+        connection = session.connection()
+        row = (
+            connection.execute(_BY_ALIAS, {"key": key}).first()
+            or connection.execute(
+                select(speakers.c.id, speakers.c.name).where(speakers.c.name_key == key)
+            ).one()
+        )
+        cache[key] = SpeakerRef(row[0], row[1])
+        return cache[key], False
     session.execute(
         insert(SpeakerAlias).values(speaker_id=speaker_id, alias=cleaned, alias_key=key)
     )
@@ -166,6 +182,10 @@ def add_speaker(
     start = optional_date(role_from, what="--role-from date")
     end = optional_date(role_to, what="--role-to date")
     validate_wikidata(wikidata_id)
+    country, party, organisation = (
+        clean_text(value, what=what) if value else None
+        for value, what in ((country, "country"), (party, "party"), (organisation, "organisation"))
+    )
     speaker = _create(session, cleaned)
     speaker.country, speaker.party, speaker.wikidata_id = country, party, wikidata_id
     for alias in aliases or []:
