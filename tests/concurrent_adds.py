@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 
-def _add_many(url: str, worker: int, count: int, queue: Any) -> None:
+def _add_many(url: str, worker: int, count: int, queue: Any, shared: bool = True) -> None:
     from typer.testing import CliRunner
 
     from quotes.cli.main import app
@@ -26,9 +26,12 @@ def _add_many(url: str, worker: int, count: int, queue: Any) -> None:
             app,
             [
                 "add",
-                f"Shared statement number {index} about the Arctic.",
+                f"Shared statement number {index} about the Arctic."
+                if shared
+                else f"Worker {worker} statement number {index} about the Arctic.",
                 "--speaker",
-                "Brand New Speaker",
+                "Brand New Speaker" if shared else f"Worker {worker} Speaker",
+                "--new-speaker",
                 "--source",
                 f"https://example.org/{worker}/{index}",
                 "--topic",
@@ -48,12 +51,18 @@ def run_concurrent_adds(url: str, processes: int, adds: int) -> list[str]:
     return failures
 
 
-def timed_concurrent_adds(url: str, processes: int, adds: int) -> tuple[list[str], list[float]]:
-    """Failures and each process's seconds for its ``adds`` adds (start-up excluded)."""
+def timed_concurrent_adds(
+    url: str, processes: int, adds: int, *, shared: bool = True
+) -> tuple[list[str], list[float]]:
+    """Failures and each process's seconds for its ``adds`` adds (start-up excluded).
+
+    ``shared=False`` gives each process its own speaker and statements: the
+    same work without contention, the floor a contended run is compared to.
+    """
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     workers = [
-        context.Process(target=_add_many, args=(url, worker, adds, queue))
+        context.Process(target=_add_many, args=(url, worker, adds, queue, shared))
         for worker in range(processes)
     ]
     for process in workers:
