@@ -1,13 +1,15 @@
 """Search by meaning: cosine similarity over stored vectors, and hybrid fusion.
 
-Vectors stay in the database (portable float32 bytes); searching loads one
-model's vectors into an in-process matrix once and reuses it. The cache knows
-when it is stale from a cheap stamp, the highest id of that model's rows (an
-index lookup; a row count would read the whole table on PostgreSQL, which
-cost about 150 ms a query at 100k vectors). New vectors are appended; a
-re-embedded text (a new row for a quote already in the matrix) reloads it;
-a deleted quote is noticed when a hit no longer exists, which reloads the
-matrix and ranks again.
+Vectors stay in the database (portable float32 bytes). Small databases
+(under quotes.search.vector_index.INDEX_MIN_VECTORS vectors) are ranked
+exactly: one model's vectors are loaded into an in-process matrix once and
+reused; larger ones use the on-disk HNSW index of quotes.search.vector_index.
+The matrix knows it is stale from the change counter that triggers bump on
+any change to ``embeddings`` (one row read; a row count would read the whole
+table on PostgreSQL, about 150 ms a query at 100k vectors). New vectors
+(a higher highest id) are appended; a re-embedded text or a deletion reloads
+it. Every hit is also checked in SQL, so a deleted quote, or one whose text
+was edited since it was embedded, is never returned.
 
 Filters are SQL conditions (quotes.search.filters). With none, the top hits come
 straight from the matrix. With some, the best-scoring candidates are checked
@@ -66,6 +68,7 @@ class VectorMatrix:
     ids: npt.NDArray[np.int64]
     matrix: Matrix
     max_id: int
+    counter: int = -1
 
     @property
     def nbytes(self) -> int:
@@ -107,12 +110,15 @@ def _cache_key(session: Session, model: str) -> tuple[str, str]:
 
 def vector_matrix(session: Session, model: str) -> VectorMatrix:
     """The model's vectors, from the cache unless the database changed since."""
+    from quotes.search.vector_index import change_counter
+
     key = _cache_key(session, model)
-    stamp = _stamp(session, model)
+    counter = change_counter(session)
     with _LOCK:
         cached = _CACHE.get(key)
-        if cached is not None and cached.max_id == stamp:
+        if cached is not None and cached.counter == counter:
             return cached
+        stamp = _stamp(session, model)
         if cached is not None and stamp > cached.max_id:
             ids, blobs, dimension = _load(session, model, after_id=cached.max_id)
             new_ids = np.asarray(ids, dtype=np.int64)
@@ -122,6 +128,7 @@ def vector_matrix(session: Session, model: str) -> VectorMatrix:
                     ids=np.concatenate([cached.ids, new_ids]),
                     matrix=np.vstack([cached.matrix, unpack_many(blobs, dimension)]),
                     max_id=stamp,
+                    counter=counter,
                 )
                 _CACHE[key] = fresh
                 return fresh
@@ -131,14 +138,10 @@ def vector_matrix(session: Session, model: str) -> VectorMatrix:
             ids=np.asarray(ids, dtype=np.int64),
             matrix=unpack_many(blobs, dimension) if blobs else np.zeros((0, 0), np.float32),
             max_id=stamp,
+            counter=counter,
         )
         _CACHE[key] = fresh
         return fresh
-
-
-def _forget(session: Session, model: str) -> None:
-    with _LOCK:
-        _CACHE.pop(_cache_key(session, model), None)
 
 
 def clear_cache() -> None:
@@ -154,15 +157,32 @@ def semantic_ranking(
     clauses: list[ColumnElement[bool]],
     limit: int,
 ) -> list[tuple[int, float]]:
-    """(quote id, cosine similarity) of the best ``limit`` quotes passing ``clauses``."""
-    hits = _rank(session, query_vector, model, clauses, limit)
-    if clauses or not hits:
-        return hits  # with filters every hit was just checked against the quotes table
-    present = _passing(session, [quote_id for quote_id, _ in hits], [])
-    if len(present) == len(hits):
-        return hits
-    _forget(session, model)  # a quote was deleted since the matrix was loaded
-    return _rank(session, query_vector, model, clauses, limit)
+    """(quote id, cosine similarity) of the best ``limit`` quotes passing ``clauses``.
+
+    Large databases ask the on-disk HNSW index (quotes.search.vector_index);
+    small ones rank every vector exactly, which is also the reference the
+    index is tested against.
+    """
+    from quotes.search.vector_index import index_ranking, wants_index
+
+    if wants_index(session, model):
+        return index_ranking(session, query_vector, model, clauses, limit)
+    # Every hit is checked in SQL: its quote still exists and still has the
+    # text that was embedded (an edited quote is not found by its old words).
+    return _rank(session, query_vector, model, [*clauses, current_vector(model)], limit)
+
+
+def current_vector(model: str) -> ColumnElement[bool]:
+    """The quote has a vector under ``model`` made from its current text."""
+    return (
+        select(Embedding.id)
+        .where(
+            Embedding.quote_id == Quote.id,
+            Embedding.model == model,
+            Embedding.content_hash == Quote.text_hash,
+        )
+        .exists()
+    )
 
 
 def _rank(
