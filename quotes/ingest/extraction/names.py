@@ -143,8 +143,9 @@ def not_a_person(words: Sequence[str]) -> bool:
     lowered = [w.lower() for w in words]
     if len(lowered) == 1:
         return lowered[0] in NOT_PERSON_WORDS or lowered[0] in CALENDAR_WORDS
-    rest = lowered[1:] if gender_of(words[0]) is not None else lowered
-    return any(w in NOT_PERSON_WORDS for w in rest)
+    if any(w in NOT_PERSON_WORDS for w in lowered[1:]):
+        return True
+    return lowered[0] in NOT_PERSON_WORDS and gender_of(words[0]) is None
 
 
 @dataclass
