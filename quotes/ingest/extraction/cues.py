@@ -301,11 +301,21 @@ def _name_after_role(tokens: Sequence[Token], index: int) -> tuple[Subject, int]
         if token.text == "," and (roles or owner):
             position += 1
             continue
-        if not _is_role_word(token) or token.is_possessive:
+        if token.lower == "of" and roles and _is_role_word_at(tokens, position + 1):
+            position += 1  # "chief of staff"
+            continue
+        if not _is_role_word(token):
             return None
-        roles.append(token.lower)
+        if token.is_possessive:  # "the county's chief clerk"
+            owner = True
+        else:
+            roles.append(token.lower)
         position += 1
     return None
+
+
+def _is_role_word_at(tokens: Sequence[Token], index: int) -> bool:
+    return index < len(tokens) and _is_role_word(tokens[index])
 
 
 def _subject_after(tokens: Sequence[Token], index: int) -> tuple[Subject | None, int]:

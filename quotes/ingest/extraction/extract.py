@@ -431,8 +431,8 @@ class _Reader:
     ) -> None:
         """A quotation in a headline, kept only when the headline names its speaker.
 
-        "Archer: Tariff Plan 'Smells of Panic'" or "Kessler Says Rule 'Robs
-        Retirees'", where the name is somebody the article names; a headline
+        "Archer: Tariff Plan 'Smells of Panic'", "Kessler Says Rule 'Robs
+        Retirees'" or '"..." - Ana Ruiz', where the name is a person; a headline
         quotation with nobody to say it is more often a title or a slogan.
         """
         part = self._part(tokens[position])
@@ -450,6 +450,8 @@ class _Reader:
                 cue_text = self._cue_text(tokens, cue.first, cue.last)
                 if found.speaker is not None and found.name_from != "single-name":
                     who = self._attribute(found, cue_text, "headline")
+        if who is None:
+            who = self._dash_signature(index, tokens, position)
         if who is None:
             return
         self.drafts.append(_Draft([part], who, False, index, paragraph, bounds=self._bounds(index)))
