@@ -320,3 +320,20 @@ def test_the_evaluation_set_is_well_formed() -> None:
                 assert opening.lower() in text.lower(), (path.name, opening)
     assert heldout >= len(specs) // 3
     assert len(patterns) >= 10
+
+
+def test_a_partial_quotation_right_after_speech_is_the_speakers() -> None:
+    text = (
+        "Finance minister Ola Dahl said the budget would balance by 2028. "
+        'The cuts, in his telling, were "painful but unavoidable now." '
+        'Critics call them "austerity".'
+    )
+    assert found(text) == [("Ola Dahl", "painful but unavoidable now.")]
+
+
+def test_a_title_case_quotation_with_no_cue_is_a_title() -> None:
+    text = (
+        '"We will tour in spring," said the singer Mia Lund.\n'
+        '"Salt and Iron" is the name of the new album.'
+    )
+    assert found(text) == [("Mia Lund", "We will tour in spring.")]

@@ -61,6 +61,8 @@ from quotes.store.normalize import clean_text
 
 _BARE_CUE_MAX_WORDS = 8
 _LABEL_DESCRIPTION_MAX_TOKENS = 12
+_CARRIED_PARTIAL_MIN_WORDS = 3
+_TITLE_MAX_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -345,10 +347,14 @@ class _Reader:
             if not _is_partial_quotation(content, tokens, position):
                 return
             governing = _nearest(cues, position)
-            if governing is None:
-                return
-            cue_words = self._cue_text(tokens, governing.first, governing.last)
-            reporter = self._attribute(speakers[id(governing)], cue_words, "partial")
+            if governing is not None:
+                cue_words = self._cue_text(tokens, governing.first, governing.last)
+                reporter = self._attribute(speakers[id(governing)], cue_words, "partial")
+            else:
+                carried = self._speaker_of_partial(index, paragraph, content)
+                if carried is None:
+                    return
+                reporter = carried
             self.drafts.append(
                 _Draft([part], reporter, True, index, paragraph, bounds=self._bounds(index))
             )
@@ -376,6 +382,8 @@ class _Reader:
                     who = self._bare_cue_after(index, paragraph)
                     if who is not None:
                         last_sentence = index + 1  # the cue's own sentence comes after
+        if who is None and _is_title(content):
+            return  # '"Salt and Iron" opens on Friday': a title, not somebody's words
         previous = self.drafts[-1] if self.drafts else None
         cue_id = (index, cue.verb) if cue is not None else None
         if who is None and where == "leading" and self._continues(previous, index):
@@ -419,6 +427,24 @@ class _Reader:
         if index in self.first_of_paragraph:
             return speech.who.carried("next-paragraph")
         return None
+
+    def _speaker_of_partial(self, index: int, paragraph: int, content: str) -> Attribution | None:
+        """A partial quotation in a sentence with no cue, right after somebody's speech.
+
+        'Hale said the plan would fail. The cuts were "reckless and cruel."'
+        Three words at least: two quoted words with no cue are more often a
+        term than somebody's words.
+        """
+        speech = self.speech
+        if (
+            speech is None
+            or speech.who.speaker is None
+            or speech.paragraph != paragraph
+            or speech.sentence not in (index, index - 1)
+            or len(content.split()) < _CARRIED_PARTIAL_MIN_WORDS
+        ):
+            return None
+        return speech.who.carried("partial")
 
     def _headline_quotation(
         self,
@@ -688,6 +714,12 @@ def _is_partial_quotation(content: str, tokens: Sequence[Token], position: int) 
         return False
     before = [t.lower for t in tokens[max(position - 2, 0) : position] if t.kind == "word"]
     return not before or (before[-1] not in NAMING_WORDS and before[-2:] != ["known", "as"])
+
+
+def _is_title(content: str) -> bool:
+    """'Salt and Iron', 'Roads to Nowhere': a short quotation in Title Case."""
+    words = [w for w in content.split() if any(c.isalpha() for c in w)]
+    return 1 <= len(words) <= _TITLE_MAX_WORDS and _is_title_case(words) and len(words) > 1
 
 
 def _is_title_case(words: Sequence[str]) -> bool:

@@ -26,6 +26,8 @@ SPEECH_VERBS = words(
     contended contends countered counters quipped quips joked jokes clarified clarifies
     insisted concluded concludes mused muses shouted shouts yelled whispered boasted boasts
     testified testifies proclaimed proclaims assured assures threatened threatens
+    asserted asserts alleged alleges charged lamented laments agreed disagreed objected
+    protested protests wondered wonders demanded demands recounted recounts
     """
 )
 
