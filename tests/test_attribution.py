@@ -337,3 +337,15 @@ def test_a_title_case_quotation_with_no_cue_is_a_title() -> None:
         '"Salt and Iron" is the name of the new album.'
     )
     assert found(text) == [("Mia Lund", "We will tour in spring.")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Hale on Friday called the plan "a complete and utter mess."',
+        'Hale, on Friday, called the plan "a complete and utter mess."',
+        'Hale, last week, called the plan "a complete and utter mess."',
+    ],
+)
+def test_a_time_between_subject_and_verb_is_not_the_subject(text: str) -> None:
+    assert speakers(text) == ["Hale"]

@@ -15,6 +15,7 @@ from typing import Literal
 
 from quotes.ingest.extraction.lexicon import (
     AUXILIARIES,
+    CALENDAR_WORDS,
     DETERMINERS,
     EMBEDDING_VERBS,
     FUNCTION_WORDS,
@@ -26,6 +27,7 @@ from quotes.ingest.extraction.lexicon import (
     SPEECH_VERBS,
     TITLE_WORDS,
     UNNAMED_NOUNS,
+    words,
 )
 from quotes.ingest.extraction.names import NamePhrase, capitalised_runs, name_phrase
 from quotes.ingest.extraction.tokens import Token
@@ -35,6 +37,8 @@ _APPOSITIVE_MAX_TOKENS = 24
 _PARTY_TAG = re.compile(r"^[RDI]-[A-Z][A-Za-z.]*$")
 _DESCRIPTOR_MAX_WORDS = 5
 _ROLE_MAX_WORDS = 5
+_PERIODS = words("week month year weekend morning night evening afternoon")
+_THIS_OR_LAST = words("this last")
 _PREPOSITIONS = frozenset(["of", "in", "at", "for", "from", "on", "with", "to", "by", "near"])
 
 
@@ -102,6 +106,23 @@ def find_cues(tokens: Sequence[Token]) -> list[Cue]:
     return cues
 
 
+def _before_time(tokens: Sequence[Token], index: int) -> int:
+    """Skip a time between subject and verb: 'Hale on Friday said', 'Hale, last week, said'."""
+    position = index - 1 if 0 <= index < len(tokens) and tokens[index].text == "," else index
+    skipped = position
+    if _word_at(tokens, skipped) in CALENDAR_WORDS:
+        skipped -= 1
+        if _word_at(tokens, skipped) == "on":
+            skipped -= 1
+    elif _word_at(tokens, skipped) in _PERIODS and _word_at(tokens, skipped - 1) in _THIS_OR_LAST:
+        skipped -= 2
+    if skipped == position:
+        return index  # no time phrase here
+    if skipped >= 0 and tokens[skipped].text == ",":
+        skipped -= 1
+    return skipped
+
+
 def _role_start(tokens: Sequence[Token], first: int) -> int:
     """Where a name's lower-case role begins: '"...," campaign lawyer Dana Whitfield said'.
 
@@ -145,7 +166,7 @@ def _word_at(tokens: Sequence[Token], index: int) -> str | None:
 
 
 def subject_before(tokens: Sequence[Token], verb: int) -> tuple[Subject, int] | None:
-    index = verb - 1
+    index = _before_time(tokens, verb - 1)
     while index >= 0 and (_word_at(tokens, index) in AUXILIARIES or tokens[index].text == ")"):
         if tokens[index].text == ")":  # "Senator Elizabeth Warren (D-Mass.) said"
             opening = next(

@@ -232,6 +232,7 @@ class _Reader:
     # -- people ------------------------------------------------------------
 
     def _note_people(self, sentence: Sentence) -> None:
+        """Remember who the sentence names; the first person named counts as its subject."""
         if not _ends_like_prose(self.text, sentence):
             return  # a headline: its capitalised words are not people
         subject = True
@@ -244,7 +245,7 @@ class _Reader:
                     phrase.start,
                     gender=phrase.gender,
                     titles=phrase.titles,
-                    subject=subject and run[0] is _first_word(sentence.tokens),
+                    subject=subject,
                 )
                 subject = False
 
@@ -650,18 +651,6 @@ class _Reader:
             rule=who.rule if who.speaker or who.cue else "none",
             name_from=who.name_from if who.speaker else None,
         )
-
-
-def _first_word(tokens: Sequence[Token]) -> Token | None:
-    """The sentence's first word after an opening adverbial ('In March, ...')."""
-    for index, token in enumerate(tokens):
-        if token.kind == "word" and token.is_capitalised and token.lower not in FUNCTION_WORDS:
-            return token
-        if token.text == "," or token.kind == "quote":
-            continue
-        if token.kind == "word" and index > 0 and tokens[index - 1].text == ",":
-            return None
-    return None
 
 
 def _phrase_of(words: Sequence[str]) -> tuple[str, ...]:
