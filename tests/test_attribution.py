@@ -349,3 +349,8 @@ def test_a_title_case_quotation_with_no_cue_is_a_title() -> None:
 )
 def test_a_time_between_subject_and_verb_is_not_the_subject(text: str) -> None:
     assert speakers(text) == ["Hale"]
+
+
+def test_a_time_inside_an_aside_stays_in_the_aside() -> None:
+    text = 'Petty, who signed the law in March, said lawmakers would "look at every option."'
+    assert speakers(text) == ["Petty"]

@@ -118,9 +118,10 @@ def _before_time(tokens: Sequence[Token], index: int) -> int:
         skipped -= 2
     if skipped == position:
         return index  # no time phrase here
-    if skipped >= 0 and tokens[skipped].text == ",":
-        skipped -= 1
-    return skipped
+    enclosed = skipped >= 0 and tokens[skipped].text == ","
+    if position != index and not enclosed:
+        return index  # ', who signed it in March, said': the time belongs to the aside
+    return skipped - 1 if enclosed else skipped
 
 
 def _role_start(tokens: Sequence[Token], first: int) -> int:
