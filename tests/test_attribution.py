@@ -354,3 +354,27 @@ def test_a_time_between_subject_and_verb_is_not_the_subject(text: str) -> None:
 def test_a_time_inside_an_aside_stays_in_the_aside() -> None:
     text = 'Petty, who signed the law in March, said lawmakers would "look at every option."'
     assert speakers(text) == ["Petty"]
+
+
+def test_a_quotation_after_a_sentence_about_one_person_is_theirs() -> None:
+    text = (
+        'Rovers manager Sean Dillon said the penalty was "never a penalty at all." '
+        "City's captain, Aaron Pike, disagreed.\n"
+        "Dillon, asked about his own future, shrugged. \u201cAsk the chairman.\u201d"
+    )
+    got = extract_quotations(text)
+    assert [(c.speaker, c.rule) for c in got] == [
+        ("Sean Dillon", "partial"),
+        ("Sean Dillon", "sentence-subject"),
+    ]
+    # Two people in the sentence before: no guess.
+    assert speakers('Dillon met Pike after the game. "Ask the chairman."') == [None]
+
+
+def test_a_new_paragraph_moves_the_focus() -> None:
+    text = (
+        "Coach Sean Dillon praised the defence and the fans on Saturday.\n"
+        "Striker Leo Mann, 19, scored twice.\n"
+        '"I just closed my eyes and jumped," he said.'
+    )
+    assert speakers(text) == ["Leo Mann"]

@@ -45,6 +45,7 @@ from quotes.ingest.extraction.lexicon import (
     CONTINUING_WORDS,
     FUNCTION_WORDS,
     NAMING_WORDS,
+    PRONOUNS,
     SPEECH_VERBS,
     TITLE_CASE_SMALL_WORDS,
 )
@@ -62,6 +63,7 @@ from quotes.store.normalize import clean_text
 _BARE_CUE_MAX_WORDS = 8
 _LABEL_DESCRIPTION_MAX_TOKENS = 12
 _CARRIED_PARTIAL_MIN_WORDS = 3
+_SUBJECT_MAX_OFFSET = 5  # tokens: "Rovers manager Sean Dillon was furious"
 _TITLE_MAX_WORDS = 8
 
 
@@ -195,6 +197,8 @@ class _Reader:
     first_of_paragraph: set[int] = field(default_factory=set)
     headlines: set[int] = field(default_factory=set)
     speech: _Speech | None = None
+    #: sentence -> the people it names, each with whether it opens the sentence
+    people_in: dict[int, list[tuple[str, bool]]] = field(default_factory=dict)
 
     def run(self) -> Extraction:
         paragraphs = split_paragraphs(self.text)
@@ -220,7 +224,7 @@ class _Reader:
             for run in capitalised_runs(sentence.tokens)
         )
         for index, (paragraph_number, sentence) in enumerate(self.sentences):
-            self.book.sentence = index
+            self.book.sentence, self.book.paragraph = index, paragraph_number
             if paragraph_number in lines:
                 if index in self.first_of_paragraph:
                     self._transcript_line(index, paragraph_number, lines[paragraph_number])
@@ -236,10 +240,21 @@ class _Reader:
         if not _ends_like_prose(self.text, sentence):
             return  # a headline: its capitalised words are not people
         subject = True
+        index = self.book.sentence
+        quotes = any(t.kind == "quote" for t in sentence.tokens)
+        opener = sentence.tokens[0] if sentence.tokens else None
+        if opener is not None and opener.kind == "word" and opener.lower in PRONOUNS:
+            # "He spoke at a rally alongside Mayor Ed Burns": he, not Burns, is the subject.
+            self.book.pronoun(opener.lower, opener.start)
+            subject = False
         for run in capitalised_runs(sentence.tokens):
             phrase = name_phrase(run)
             if phrase is not None and self.book.is_person(phrase, phrase.start):
                 name = self.book.resolve(self._person_words(phrase.name), phrase.start)
+                opening = sentence.tokens.index(run[0]) < _SUBJECT_MAX_OFFSET and not quotes
+                named = self.people_in.setdefault(index, [])
+                if name not in [n for n, _ in named]:
+                    named.append((name, subject and opening))
                 self.book.mention(
                     name,
                     phrase.start,
@@ -404,7 +419,7 @@ class _Reader:
             previous.parts.append(part)
             return
         if who is None and where == "leading":
-            who = self._carried_speech(index, paragraph)
+            who = self._carried_speech(index, paragraph) or self._subject_before(index, paragraph)
         partial = content[:1].islower()
         who = who or Attribution()
         self.drafts.append(
@@ -428,6 +443,20 @@ class _Reader:
         if index in self.first_of_paragraph:
             return speech.who.carried("next-paragraph")
         return None
+
+    def _subject_before(self, index: int, paragraph: int) -> Attribution | None:
+        """'Dillon shrugged. "Ask the chairman."': the one person the sentence before is about.
+
+        Only when that sentence, in the same paragraph, names exactly one
+        person, near its start (its subject), and quotes nobody.
+        """
+        if index == 0 or index in self.first_of_paragraph:
+            return None
+        people = self.people_in.get(index - 1, [])
+        if len(people) != 1 or not people[0][1]:
+            return None
+        who = Attribution(people[0][0], None, "none", "named")
+        return self._attribute(who, None, "sentence-subject")
 
     def _speaker_of_partial(self, index: int, paragraph: int, content: str) -> Attribution | None:
         """A partial quotation in a sentence with no cue, right after somebody's speech.

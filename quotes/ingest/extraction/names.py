@@ -163,6 +163,7 @@ class Mention:
     name: str
     sentence: int
     subject: bool
+    paragraph: int = 0
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,8 @@ _SUBJECT_WEIGHT = 2.0
 _DECAY = 0.5
 _SALIENCE_WINDOW = 8  # sentences
 _UNKNOWN_GENDER_FACTOR = 0.6
+_EARLIER_PARAGRAPH_FACTOR = 0.5
+_RECENT_MENTIONS = 8
 
 
 @dataclass
@@ -192,8 +195,9 @@ class NameBook:
     people: dict[str, Person] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
     full_names: list[tuple[int, str]] = field(default_factory=list)
-    #: the sentence being read (set by the reader): salience fades with distance
+    #: the sentence and paragraph being read (set by the reader): salience fades with distance
     sentence: int = 0
+    paragraph: int = 0
 
     def __post_init__(self) -> None:
         known = self.known_speakers
@@ -277,7 +281,9 @@ class NameBook:
         person = self.people.setdefault(name, Person(name))
         person.gender = person.gender or gender
         person.titles.update(titles)
-        self.mentions.append(Mention(at, name, self.sentence, subject))
+        if any(m.at == at and m.name == name for m in self.mentions[-_RECENT_MENTIONS:]):
+            return  # the same words seen again (as a name, then as a cue's subject)
+        self.mentions.append(Mention(at, name, self.sentence, subject, self.paragraph))
 
     def gender(self, name: str) -> str | None:
         """From an honorific or an earlier pronoun, else from the first name's usual gender."""
@@ -297,8 +303,9 @@ class NameBook:
 
         Salience is what a reader keeps in mind: people named in recent
         sentences, subjects more than objects (who the paragraph is about),
-        with people of the pronoun's gender preferred over people of unknown
-        gender and people of the other gender never chosen.
+        people of the current paragraph more than of earlier ones. People of
+        the pronoun's gender are preferred over people of unknown gender, and
+        people of the other gender are never chosen.
         """
         gender = PRONOUNS.get(word.lower())
         if gender is None:
@@ -309,29 +316,32 @@ class NameBook:
             if mention.at >= at or age > _SALIENCE_WINDOW:
                 continue
             weight = (_SUBJECT_WEIGHT if mention.subject else 1.0) * _DECAY**age
+            if mention.paragraph != self.paragraph:
+                weight *= _EARLIER_PARAGRAPH_FACTOR  # a new paragraph moves the focus
             scores[mention.name] = scores.get(mention.name, 0.0) + weight
-        ranked: list[tuple[float, str]] = []
+        latest = {m.name: m.at for m in self.mentions if m.at < at}
+        ranked: list[tuple[float, int, str]] = []  # ties go to the person named last
         for name, score in scores.items():
             known = self.gender(name)
             if known is None:
-                ranked.append((score * _UNKNOWN_GENDER_FACTOR, name))
+                ranked.append((score * _UNKNOWN_GENDER_FACTOR, latest[name], name))
             elif known == gender:
-                ranked.append((score, name))
+                ranked.append((score, latest[name], name))
         if not ranked:
             return self._last_fitting(gender, at)
         ranked.sort(reverse=True)
-        best, name = ranked[0]
+        best, _, name = ranked[0]
         second = ranked[1][0] if len(ranked) > 1 else 0.0
         person = self.people[name]
         person.gender = person.gender or gender
-        self.mentions.append(Mention(at, name, self.sentence, True))
+        self.mentions.append(Mention(at, name, self.sentence, True, self.paragraph))
         return Referent(name, best / (best + second))
 
     def _last_fitting(self, gender: str, at: int) -> Referent | None:
         """Outside the salience window: the last person named whose gender fits."""
         for mention in sorted(self.mentions, key=lambda m: m.at, reverse=True):
             if mention.at < at and self.gender(mention.name) in (None, gender):
-                self.mentions.append(Mention(at, mention.name, self.sentence, True))
+                self.mentions.append(Mention(at, mention.name, self.sentence, True, self.paragraph))
                 return Referent(mention.name, 0.5)
         return None
 
