@@ -24,6 +24,7 @@ from quotes.ingest.extraction.lexicon import (
     NOT_ROLE_WORDS,
     PLURAL_PRONOUNS,
     PRONOUNS,
+    QUANTITY_WORDS,
     SPEECH_VERBS,
     TITLE_WORDS,
     UNNAMED_NOUNS,
@@ -92,6 +93,8 @@ def find_cues(tokens: Sequence[Token]) -> list[Cue]:
             continue
         if lower not in SPEECH_VERBS and lower not in EMBEDDING_VERBS:
             continue
+        if _is_plural_noun(tokens, index):
+            continue  # "one of the states in the lawsuit", "his remarks"
         embedding_only = lower in EMBEDDING_VERBS
         found = subject_before(tokens, index)
         if found is not None:
@@ -160,6 +163,17 @@ def _is_role_word(token: Token) -> bool:
     ) or (token.is_possessive and token.kind == "word")
 
 
+def _is_plural_noun(tokens: Sequence[Token], index: int) -> bool:
+    """'the states', 'his remarks', 'eleven states': a speech verb's form used as a noun."""
+    word = tokens[index].lower
+    before = _word_at(tokens, index - 1)
+    return (
+        word.endswith("s")
+        and before is not None
+        and (before in DETERMINERS or before in QUANTITY_WORDS or tokens[index - 1].is_possessive)
+    )
+
+
 def _word_at(tokens: Sequence[Token], index: int) -> str | None:
     if 0 <= index < len(tokens) and tokens[index].kind == "word":
         return tokens[index].lower
@@ -221,7 +235,9 @@ def _appositive(tokens: Sequence[Token], comma: int) -> tuple[Subject, int] | No
     end = comma  # the comma closing the aside being looked at
     for index in range(comma - 1, max(comma - _APPOSITIVE_MAX_TOKENS, 0) - 1, -1):
         token = tokens[index]
-        if token.kind == "quote" or token.lower in SPEECH_VERBS:
+        if token.kind == "quote" or (
+            token.lower in SPEECH_VERBS and not _is_plural_noun(tokens, index)
+        ):
             return None
         if token.text != ",":
             continue

@@ -63,7 +63,10 @@ TITLE_WORDS = words(
     president-elect mp mep councillor councilman professor prof prof. rev rev. reverend
     sheikh emir sultan ayatollah envoy officer head minister-president taoiseach
     crown state home first former acting incoming outgoing sergeant sgt sgt. captain capt
-    capt. major gov't chancellor-elect marshal master harbourmaster
+    capt. major gov't chancellor-elect marshal master harbourmaster treasurer auditor
+    comptroller sheriff coroner registrar clerk magistrate justice solicitor barrister
+    constable inspector superintendent provost rector chancellor bishop archbishop
+    cardinal rabbi imam pastor
     republican republicans democrat democrats democratic independent conservative liberal
     labour socialist gop coach striker parent resident activist lawyer author poet writer
     novelist economist candidate nominee challenger incumbent superintendent executive
@@ -162,6 +165,14 @@ NOT_SPEAKER_LABELS = words(
     """
     q a note update correction editor's editors photo photos source sources watch read more
     related tags topics by caption video audio listen update: warning advertisement
+    """
+)
+
+#: Words before a plural noun ("eleven states", "of the states", "many remarks").
+QUANTITY_WORDS = words(
+    """
+    of the these those all many some several few both two three four five six seven eight
+    nine ten eleven twelve twenty fifty hundred dozens other such your my
     """
 )
 
