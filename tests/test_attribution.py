@@ -378,3 +378,12 @@ def test_a_new_paragraph_moves_the_focus() -> None:
         '"I just closed my eyes and jumped," he said.'
     )
     assert speakers(text) == ["Leo Mann"]
+
+
+def test_an_owner_named_in_passing_does_not_outweigh_the_subject() -> None:
+    text = (
+        '"I am not going anywhere," Senator Rosa Ortiz told supporters on Saturday.\n'
+        "Ortiz's campaign manager, Beth Cole, said the team would \"fight every ballot.\"\n"
+        '"Every ballot," she repeated.'
+    )
+    assert speakers(text) == ["Rosa Ortiz", "Beth Cole", "Beth Cole"]

@@ -255,14 +255,16 @@ class _Reader:
                 named = self.people_in.setdefault(index, [])
                 if name not in [n for n, _ in named]:
                     named.append((name, subject and opening))
+                owner = run[-1].is_possessive  # "Ortiz's campaign manager": not the subject
                 self.book.mention(
                     name,
                     phrase.start,
                     gender=phrase.gender,
                     titles=phrase.titles,
-                    subject=subject,
+                    subject=subject and not owner,
+                    owner=owner,
                 )
-                subject = False
+                subject = subject and owner
 
     def _person_words(self, words: Sequence[str]) -> tuple[str, ...]:
         """A name without a capitalised role before it: 'Commuter Sara Lind' -> 'Sara Lind'."""

@@ -27,7 +27,9 @@ SPEECH_VERBS = words(
     insisted concluded concludes mused muses shouted shouts yelled whispered boasted boasts
     testified testifies proclaimed proclaims assured assures threatened threatens
     asserted asserts alleged alleges charged lamented laments agreed disagreed objected
-    protested protests wondered wonders demanded demands recounted recounts
+    protested protests wondered wonders demanded demands recounted recounts repeated repeats
+    laughed sighed snapped interjected interrupted reminded reminds estimated estimates
+    pleaded pleads exclaimed muttered grumbled retorted retorts scoffed scoffs
     """
 )
 

@@ -164,6 +164,8 @@ class Mention:
     sentence: int
     subject: bool
     paragraph: int = 0
+    #: named only as an owner ("Ortiz's campaign manager"): counts half an object
+    owner: bool = False
 
 
 @dataclass(frozen=True)
@@ -174,9 +176,11 @@ class Referent:
     certainty: float
 
 
-#: How much a mention counts for salience: a subject twice an object, halved every sentence.
+#: How much a mention counts for salience: a subject twice an object, an owner half of
+#: one, and the count fades to 40% with every sentence.
 _SUBJECT_WEIGHT = 2.0
-_DECAY = 0.5
+_DECAY = 0.4
+_OWNER_WEIGHT = 0.5
 _SALIENCE_WINDOW = 8  # sentences
 _UNKNOWN_GENDER_FACTOR = 0.6
 _EARLIER_PARAGRAPH_FACTOR = 0.5
@@ -277,13 +281,19 @@ class NameBook:
         gender: str | None = None,
         titles: Iterable[str] = (),
         subject: bool = False,
+        owner: bool = False,
     ) -> None:
         person = self.people.setdefault(name, Person(name))
         person.gender = person.gender or gender
         person.titles.update(titles)
-        if any(m.at == at and m.name == name for m in self.mentions[-_RECENT_MENTIONS:]):
-            return  # the same words seen again (as a name, then as a cue's subject)
-        self.mentions.append(Mention(at, name, self.sentence, subject, self.paragraph))
+        recent = len(self.mentions) - _RECENT_MENTIONS
+        for number in range(len(self.mentions) - 1, max(recent, 0) - 1, -1):
+            seen = self.mentions[number]
+            if seen.at == at and seen.name == name:  # seen as a name, then as a cue's subject
+                if subject and not seen.subject:
+                    self.mentions[number] = Mention(at, name, seen.sentence, True, seen.paragraph)
+                return
+        self.mentions.append(Mention(at, name, self.sentence, subject, self.paragraph, owner))
 
     def gender(self, name: str) -> str | None:
         """From an honorific or an earlier pronoun, else from the first name's usual gender."""
@@ -315,7 +325,8 @@ class NameBook:
             age = self.sentence - mention.sentence
             if mention.at >= at or age > _SALIENCE_WINDOW:
                 continue
-            weight = (_SUBJECT_WEIGHT if mention.subject else 1.0) * _DECAY**age
+            role = _SUBJECT_WEIGHT if mention.subject else 1.0
+            weight = (_OWNER_WEIGHT if mention.owner else role) * _DECAY**age
             if mention.paragraph != self.paragraph:
                 weight *= _EARLIER_PARAGRAPH_FACTOR  # a new paragraph moves the focus
             scores[mention.name] = scores.get(mention.name, 0.0) + weight
