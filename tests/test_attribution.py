@@ -387,3 +387,12 @@ def test_an_owner_named_in_passing_does_not_outweigh_the_subject() -> None:
         '"Every ballot," she repeated.'
     )
     assert speakers(text) == ["Rosa Ortiz", "Beth Cole", "Beth Cole"]
+
+
+def test_a_persons_statement_speaks_for_them_and_quoted_as_saying_is_a_cue() -> None:
+    text = (
+        "Senator Jim Hale spoke on Monday. "
+        'Hale\'s statement called for "an immediate halt to the strikes."\n'
+        '"We are done," Hale was quoted as saying.'
+    )
+    assert speakers(text) == ["Jim Hale", "Jim Hale"]

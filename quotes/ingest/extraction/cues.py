@@ -26,6 +26,7 @@ from quotes.ingest.extraction.lexicon import (
     PRONOUNS,
     QUANTITY_WORDS,
     SPEECH_VERBS,
+    STATEMENT_NOUNS,
     TITLE_WORDS,
     UNNAMED_NOUNS,
     words,
@@ -294,6 +295,9 @@ def _looks_like_person(subject: Subject) -> bool:
 def _descriptor_ending_at(tokens: Sequence[Token], index: int) -> tuple[Subject, int] | None:
     """'the prime minister said' (an office) or 'a NATO spokesperson said' (unnamed)."""
     head = tokens[index].lower
+    owned = _owner_of_words(tokens, index)
+    if owned is not None:
+        return owned
     if head not in TITLE_WORDS and head not in UNNAMED_NOUNS:
         return None
     for first in range(index, max(index - _DESCRIPTOR_MAX_WORDS, -1), -1):
@@ -306,6 +310,22 @@ def _descriptor_ending_at(tokens: Sequence[Token], index: int) -> tuple[Subject,
             kind: SubjectKind = "office" if definite and head in TITLE_WORDS else "unnamed"
             return Subject(kind, words, token.start), first
     return None
+
+
+def _owner_of_words(tokens: Sequence[Token], index: int) -> tuple[Subject, int] | None:
+    """The owner of a statement speaks through it: "Hale's statement called for ..."."""
+    if tokens[index].lower not in STATEMENT_NOUNS or index == 0:
+        return None
+    owner = tokens[index - 1]
+    if not (owner.is_possessive and owner.is_capitalised):
+        return None
+    found = _name_ending_at(tokens, index - 1)
+    if found is None:
+        return None
+    subject, first = found
+    if first < index - 1 and tokens[first].is_possessive:
+        return None  # "Norland's Hale's statement": unclear
+    return subject, first
 
 
 def _name_after_role(tokens: Sequence[Token], index: int) -> tuple[Subject, int] | None:

@@ -47,7 +47,7 @@ EMBEDDING_VERBS = words(
 #: Words allowed between a subject and its verb ("Rutte has also said").
 AUXILIARIES = words(
     "has have had also later then again previously once earlier recently repeatedly "
-    "reportedly publicly further separately would will"
+    "reportedly publicly further separately would will was is quoted as"
 )
 
 PRONOUNS = {"he": "m", "she": "f"}
@@ -169,6 +169,9 @@ NOT_SPEAKER_LABELS = words(
     related tags topics by caption video audio listen update: warning advertisement
     """
 )
+
+#: What a person says through: "Hale's statement said", "her letter called it ...".
+STATEMENT_NOUNS = words("statement remarks speech letter post tweet message testimony op-ed")
 
 #: Words before a plural noun ("eleven states", "of the states", "many remarks").
 QUANTITY_WORDS = words(
