@@ -383,7 +383,7 @@ def test_a_new_paragraph_moves_the_focus() -> None:
 def test_an_owner_named_in_passing_does_not_outweigh_the_subject() -> None:
     text = (
         '"I am not going anywhere," Senator Rosa Ortiz told supporters on Saturday.\n'
-        "Ortiz's campaign manager, Beth Cole, said the team would \"fight every ballot.\"\n"
+        'Ortiz\'s campaign manager, Beth Cole, said the team would "fight every ballot."\n'
         '"Every ballot," she repeated.'
     )
     assert speakers(text) == ["Rosa Ortiz", "Beth Cole", "Beth Cole"]
@@ -396,3 +396,12 @@ def test_a_persons_statement_speaks_for_them_and_quoted_as_saying_is_a_cue() -> 
         '"We are done," Hale was quoted as saying.'
     )
     assert speakers(text) == ["Jim Hale", "Jim Hale"]
+
+
+def test_a_relative_clause_speaks_for_the_person_it_hangs_on() -> None:
+    text = (
+        "Among those voting no was Sen. Rand Mitchell, R-Ky., who said the bill "
+        '"kicks the can down the road once again."'
+    )
+    assert speakers(text) == ["Rand Mitchell"]
+    assert speakers('Hale met Ortiz, who called the plan "a bad joke on voters."') == ["Ortiz"]

@@ -196,6 +196,9 @@ def subject_before(tokens: Sequence[Token], verb: int) -> tuple[Subject, int] | 
     if index < 0:
         return None
     token = tokens[index]
+    if token.lower == "who" and index > 1 and tokens[index - 1].text == ",":
+        # "Sen. Rand Mitchell, R-Ky., who said": the person the clause hangs on
+        return _appositive(tokens, index - 1) or _subject_ending_at(tokens, index - 2)
     if token.kind == "word" and (token.lower in PRONOUNS or token.lower in PLURAL_PRONOUNS):
         kind: SubjectKind = "pronoun" if token.lower in PRONOUNS else "unnamed"
         return Subject(kind, (token.lower,), token.start), index
@@ -206,6 +209,16 @@ def subject_before(tokens: Sequence[Token], verb: int) -> tuple[Subject, int] | 
     if token.kind == "word":
         return _descriptor_ending_at(tokens, index)
     return None
+
+
+def _subject_ending_at(tokens: Sequence[Token], index: int) -> tuple[Subject, int] | None:
+    """A name or a description ending at ``index``."""
+    if index < 0:
+        return None
+    token = tokens[index]
+    if token.is_capitalised and token.lower not in FUNCTION_WORDS:
+        return _name_ending_at(tokens, index)
+    return _descriptor_ending_at(tokens, index) if token.kind == "word" else None
 
 
 def _name_ending_at(
