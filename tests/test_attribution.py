@@ -405,3 +405,16 @@ def test_a_relative_clause_speaks_for_the_person_it_hangs_on() -> None:
     )
     assert speakers(text) == ["Rand Mitchell"]
     assert speakers('Hale met Ortiz, who called the plan "a bad joke on voters."') == ["Ortiz"]
+
+
+def test_a_participle_clause_speaks_for_the_sentences_subject() -> None:
+    text = (
+        "Trump Calls Tariff Ruling 'A Disgrace'\n"
+        "President Donald Trump on Friday lashed out at the appeals court, calling the "
+        'decision "a total disaster for the country."'
+    )
+    got = [(c.speaker, c.text, c.rule) for c in extract_quotations(text)]
+    assert got == [
+        ("Donald Trump", "A Disgrace", "headline"),
+        ("Donald Trump", "a total disaster for the country.", "partial"),
+    ]

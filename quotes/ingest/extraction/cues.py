@@ -31,7 +31,7 @@ from quotes.ingest.extraction.lexicon import (
     UNNAMED_NOUNS,
     words,
 )
-from quotes.ingest.extraction.names import NamePhrase, capitalised_runs, name_phrase
+from quotes.ingest.extraction.names import NamePhrase, capitalised_runs, name_phrase, not_a_person
 from quotes.ingest.extraction.tokens import Token
 
 SubjectKind = Literal["name", "pronoun", "office", "unnamed"]
@@ -39,6 +39,7 @@ _APPOSITIVE_MAX_TOKENS = 24
 _PARTY_TAG = re.compile(r"^[RDI]-[A-Z][A-Za-z.]*$")
 _DESCRIPTOR_MAX_WORDS = 5
 _ROLE_MAX_WORDS = 5
+_CLAUSE_SUBJECT_WITHIN = 8  # tokens from the sentence start
 _PERIODS = words("week month year weekend morning night evening afternoon")
 _THIS_OR_LAST = words("this last")
 _PREPOSITIONS = frozenset(["of", "in", "at", "for", "from", "on", "with", "to", "by", "near"])
@@ -107,7 +108,26 @@ def find_cues(tokens: Sequence[Token]) -> list[Cue]:
             subject, last = _subject_after(tokens, index + 1)
             if subject is not None:
                 cues.append(Cue(subject, index, index, last, embedding_only))
+            elif lower.endswith("ing") and index > 0:
+                # "Trump lashed out at the court, calling the decision "a disaster"":
+                # the participle's subject is the clause's.
+                main = _clause_subject(tokens, index)
+                if main is not None:
+                    cues.append(Cue(main, index, index, index, embedding_only))
     return cues
+
+
+def _clause_subject(tokens: Sequence[Token], before: int) -> Subject | None:
+    """The sentence's subject: a pronoun opening it, or the first person named near its start."""
+    first = tokens[0]
+    if first.kind == "word" and first.lower in PRONOUNS:
+        return Subject("pronoun", (first.lower,), first.start)
+    for run in capitalised_runs(tokens[: min(before, _CLAUSE_SUBJECT_WITHIN)]):
+        phrase = name_phrase(run)
+        if phrase is None or run[-1].is_possessive or not_a_person(phrase.name):
+            continue
+        return Subject("name", phrase.name, phrase.start, phrase, phrase.titles)
+    return None
 
 
 def _before_time(tokens: Sequence[Token], index: int) -> int:

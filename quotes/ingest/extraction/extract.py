@@ -501,7 +501,7 @@ class _Reader:
         if colon is not None:
             who = self._lead_in(tokens, colon)
         if who is None:
-            speaking = [c for c in cues if not c.embedding_only and c.subject.kind == "name"]
+            speaking = [c for c in cues if c.subject.kind == "name"]  # 'Trump Calls ... 'X
             if speaking:
                 cue = speaking[0]
                 found = speakers[id(cue)]

@@ -29,7 +29,9 @@ SPEECH_VERBS = words(
     asserted asserts alleged alleges charged lamented laments agreed disagreed objected
     protested protests wondered wonders demanded demands recounted recounts repeated repeats
     laughed sighed snapped interjected interrupted reminded reminds estimated estimates
-    pleaded pleads exclaimed muttered grumbled retorted retorts scoffed scoffs
+    pleaded pleads exclaimed muttered grumbled retorted retorts scoffed scoffs adding warning
+    arguing insisting noting telling writing stressing explaining urging vowing promising
+    pledging claiming declaring
     """
 )
 
@@ -40,7 +42,9 @@ EMBEDDING_VERBS = words(
     called calls described describes branded brands termed accused accuses praised praises
     criticised criticized criticises criticizes dismissed dismisses denounced denounces
     condemned condemns blasted blasts slammed slams hailed hails welcomed welcomes likened
-    likens labelled labeled labels characterised characterized
+    likens labelled labeled labels characterised characterized calling describing branding
+    accusing praising criticising criticizing dismissing denouncing condemning blasting
+    slamming hailing welcoming likening labelling labeling
     """
 )
 
