@@ -418,3 +418,12 @@ def test_a_participle_clause_speaks_for_the_sentences_subject() -> None:
         ("Donald Trump", "A Disgrace", "headline"),
         ("Donald Trump", "a total disaster for the country.", "partial"),
     ]
+
+
+def test_slogans_and_phrases_are_terms_not_quotations() -> None:
+    text = (
+        'Protesters chanted the slogan "no justice, no peace" outside City Hall. '
+        'Mayor Ed Burns said the phrase "defund the police" had been "badly misunderstood by '
+        'everyone."'
+    )
+    assert found(text) == [("Ed Burns", "badly misunderstood by everyone.")]

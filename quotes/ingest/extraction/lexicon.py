@@ -205,7 +205,10 @@ FUNCTION_WORDS = words(
 CONTINUING_WORDS = words("and but or nor yet so because")
 
 #: Words before a quotation that mark a name or a term, not somebody's words.
-NAMING_WORDS = words("so-called dubbed nicknamed titled entitled named")
+NAMING_WORDS = words(
+    "so-called dubbed nicknamed titled entitled named phrase slogan motto hashtag term "
+    "nickname chant chanting reading headlined captioned banner"
+)
 
 #: Small words allowed in lower case inside a Title Case name ("Kingdom of Denmark").
 TITLE_CASE_SMALL_WORDS = words("of the and a an in on for to at de von van der")
