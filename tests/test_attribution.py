@@ -427,3 +427,12 @@ def test_slogans_and_phrases_are_terms_not_quotations() -> None:
         'everyone."'
     )
     assert found(text) == [("Ed Burns", "badly misunderstood by everyone.")]
+
+
+def test_a_capitalised_role_is_stripped_by_the_first_name_lexicon() -> None:
+    text = (
+        "Grocer Tom Alvarez pulled the lettuce on Tuesday. "
+        '"My customers trust me," Alvarez said.\n'
+        '"Nobody told us the bridge was closing." - Commuter Sara Lind'
+    )
+    assert speakers(text) == ["Tom Alvarez", "Sara Lind"]

@@ -40,7 +40,6 @@ from quotes.ingest.extraction.forms import (
     single_mark_spans,
     transcript_lines,
 )
-from quotes.ingest.extraction.genders import gender_of
 from quotes.ingest.extraction.lexicon import (
     CONTINUING_WORDS,
     FUNCTION_WORDS,
@@ -56,6 +55,7 @@ from quotes.ingest.extraction.names import (
     capitalised_runs,
     name_phrase,
     not_a_person,
+    person_words,
 )
 from quotes.ingest.extraction.tokens import Sentence, Token, sentences_of
 from quotes.store.normalize import clean_text
@@ -250,7 +250,7 @@ class _Reader:
         for run in capitalised_runs(sentence.tokens):
             phrase = name_phrase(run)
             if phrase is not None and self.book.is_person(phrase, phrase.start):
-                name = self.book.resolve(self._person_words(phrase.name), phrase.start)
+                name = self.book.resolve(person_words(phrase.name), phrase.start)
                 opening = sentence.tokens.index(run[0]) < _SUBJECT_MAX_OFFSET and not quotes
                 named = self.people_in.setdefault(index, [])
                 if name not in [n for n, _ in named]:
@@ -266,15 +266,9 @@ class _Reader:
                 )
                 subject = subject and owner
 
-    def _person_words(self, words: Sequence[str]) -> tuple[str, ...]:
-        """A name without a capitalised role before it: 'Commuter Sara Lind' -> 'Sara Lind'."""
-        if len(words) >= 3 and gender_of(words[0]) is None and gender_of(words[1]) is not None:
-            return tuple(words[1:])
-        return tuple(words)
-
     def _named(self, words: Sequence[str], at: int, phrase: NamePhrase | None) -> Attribution:
         """A name as written -> the person, or nobody for a body, place or date."""
-        words = self._person_words(words)
+        words = person_words(words)
         name = self.book.resolve(words, at)
         known = self.book.is_known(name)
         if not known and not_a_person(words):

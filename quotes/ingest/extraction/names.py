@@ -134,6 +134,17 @@ def _capitalised_follows(tokens: Sequence[Token], index: int) -> bool:
     return False
 
 
+def person_words(words: Sequence[str]) -> tuple[str, ...]:
+    """A name without a capitalised role before it: 'Grocer Tom Alvarez' -> 'Tom Alvarez'.
+
+    Only for three words or more, when the first is no first name and the
+    second is one (the first-name lexicon decides).
+    """
+    if len(words) >= 3 and gender_of(words[0]) is None and gender_of(words[1]) is not None:
+        return tuple(words[1:])
+    return tuple(words)
+
+
 def not_a_person(words: Sequence[str]) -> bool:
     """'Federal Reserve', 'North Korea', 'Friday': a body, place or date, not somebody.
 
@@ -222,7 +233,7 @@ class NameBook:
                 and all(w[:1].isupper() or w in NAME_PARTICLES for w in phrase.name)
                 and not not_a_person(phrase.name)
             ):
-                self.full_names.append((phrase.start, phrase.text))
+                self.full_names.append((phrase.start, " ".join(person_words(phrase.name))))
 
     def resolve(self, words: Sequence[str], at: int) -> str:
         """The full name for a name as written at offset ``at``.
