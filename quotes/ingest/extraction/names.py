@@ -222,6 +222,7 @@ class NameBook:
         }
         for name in list(self._known.values()):
             self._known.setdefault(name.casefold(), name)
+        self._by_surname: dict[str, list[tuple[int, str]]] = {}
 
     def learn_full_names(self, runs: Iterable[list[Token]]) -> None:
         """First pass: every multi-word name in the article, so surnames resolve."""
@@ -233,7 +234,11 @@ class NameBook:
                 and all(w[:1].isupper() or w in NAME_PARTICLES for w in phrase.name)
                 and not not_a_person(phrase.name)
             ):
-                self.full_names.append((phrase.start, " ".join(person_words(phrase.name))))
+                name = " ".join(person_words(phrase.name))
+                self.full_names.append((phrase.start, name))
+                self._by_surname.setdefault(name.split()[-1].casefold(), []).append(
+                    (phrase.start, name)
+                )
 
     def resolve(self, words: Sequence[str], at: int) -> str:
         """The full name for a name as written at offset ``at``.
@@ -247,7 +252,7 @@ class NameBook:
             return self._known[text.casefold()]
         if len(words) == 1:
             key = text.casefold()
-            matches = [(o, n) for o, n in self.full_names if n.split()[-1].casefold() == key]
+            matches = self._by_surname.get(key, [])
             before = [n for o, n in matches if o < at]
             if before:
                 return self._canonical(before[-1])
@@ -332,16 +337,17 @@ class NameBook:
         if gender is None:
             return None
         scores: dict[str, float] = {}
+        latest: dict[str, int] = {}
         for mention in self.mentions:
             age = self.sentence - mention.sentence
             if mention.at >= at or age > _SALIENCE_WINDOW:
                 continue
+            latest[mention.name] = max(latest.get(mention.name, -1), mention.at)
             role = _SUBJECT_WEIGHT if mention.subject else 1.0
             weight = (_OWNER_WEIGHT if mention.owner else role) * _DECAY**age
             if mention.paragraph != self.paragraph:
                 weight *= _EARLIER_PARAGRAPH_FACTOR  # a new paragraph moves the focus
             scores[mention.name] = scores.get(mention.name, 0.0) + weight
-        latest = {m.name: m.at for m in self.mentions if m.at < at}
         ranked: list[tuple[float, int, str]] = []  # ties go to the person named last
         for name, score in scores.items():
             known = self.gender(name)
