@@ -436,3 +436,45 @@ def test_a_capitalised_role_is_stripped_by_the_first_name_lexicon() -> None:
         '"Nobody told us the bridge was closing." - Commuter Sara Lind'
     )
     assert speakers(text) == ["Tom Alvarez", "Sara Lind"]
+
+
+def test_a_transcript_typed_one_turn_a_line_inside_a_paragraph() -> None:
+    text = (
+        "This interview has been edited for length.\n\n"
+        "REPORTER: Why did you leave the party?\n"
+        "HALVORSEN: Because it left me.\n"
+    )
+    assert found(text) == [
+        ("Reporter", "Why did you leave the party?"),
+        ("Halvorsen", "Because it left me."),
+    ]
+
+
+def test_a_lone_first_name_inside_a_sentence_is_a_person() -> None:
+    text = (
+        "Marguerite Okafor has run the shop for forty years. "
+        "Her son, Daniel, now runs the accounts.\n"
+        '"Mum thinks the internet is a fad," he said.'
+    )
+    assert speakers(text) == ["Daniel"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('Ruiz, a Democrat, shot back: "Tomorrow is what we pay for."', "Ruiz"),
+        ('"It has not worked," said Bernstein analyst Mark Ellis.', "Mark Ellis"),
+        ('"Where do they go?" said mother of three Keisha Brown.', "Keisha Brown"),
+        ('Analyst Tom Becker of Harbor Securities said it had "run out of road."', "Tom Becker"),
+    ],
+)
+def test_more_ways_of_naming_the_speaker(text: str, speaker: str) -> None:
+    assert speakers(text) == [speaker]
+
+
+def test_an_attribution_not_understood_is_not_replaced_by_the_previous_speaker() -> None:
+    text = (
+        'Roth said in English that Germany was "ready to lead the way." '
+        "\u00abC'est un bon d\u00e9but\u00bb, a d\u00e9clar\u00e9 le ministre, Paul Girard."
+    )
+    assert speakers(text) == ["Roth", None]

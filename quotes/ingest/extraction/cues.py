@@ -111,13 +111,13 @@ def find_cues(tokens: Sequence[Token]) -> list[Cue]:
             elif lower.endswith("ing") and index > 0:
                 # "Trump lashed out at the court, calling the decision "a disaster"":
                 # the participle's subject is the clause's.
-                main = _clause_subject(tokens, index)
+                main = clause_subject(tokens, index)
                 if main is not None:
                     cues.append(Cue(main, index, index, index, embedding_only))
     return cues
 
 
-def _clause_subject(tokens: Sequence[Token], before: int) -> Subject | None:
+def clause_subject(tokens: Sequence[Token], before: int) -> Subject | None:
     """The sentence's subject: a pronoun opening it, or the first person named near its start."""
     first = tokens[0]
     if first.kind == "word" and first.lower in PRONOUNS:
@@ -382,6 +382,10 @@ def _name_after_role(tokens: Sequence[Token], index: int) -> tuple[Subject, int]
                 position += len(run)
                 continue
             if not roles and not owner:
+                if _is_role_word_at(tokens, position + len(run)):
+                    owner = True  # an employer: "said Bernstein analyst Mark Ellis"
+                    position += len(run)
+                    continue
                 return None  # a plain name: the caller's rule
             phrase = name_phrase(run)
             if phrase is None:
@@ -392,9 +396,16 @@ def _name_after_role(tokens: Sequence[Token], index: int) -> tuple[Subject, int]
         if token.text == "," and (roles or owner):
             position += 1
             continue
-        if token.lower == "of" and roles and _is_role_word_at(tokens, position + 1):
-            position += 1  # "chief of staff"
-            continue
+        if (
+            token.lower == "of"
+            and roles
+            and (
+                _is_role_word_at(tokens, position + 1)
+                or _word_at(tokens, position + 1) in QUANTITY_WORDS
+            )
+        ):
+            position += 2 if _word_at(tokens, position + 1) in QUANTITY_WORDS else 1
+            continue  # "chief of staff", "mother of three"
         if not _is_role_word(token):
             return None
         if token.is_possessive:  # "the county's chief clerk"

@@ -31,13 +31,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quotes.ingest.extraction.confidence import confidence_of
-from quotes.ingest.extraction.cues import Cue, Subject, find_cues, subject_before
+from quotes.ingest.extraction.cues import Cue, Subject, clause_subject, find_cues, subject_before
 from quotes.ingest.extraction.forms import (
     DASHES,
     LabelLine,
     is_headline,
     name_after_dash,
     single_mark_spans,
+    split_labelled_lines,
     transcript_lines,
 )
 from quotes.ingest.extraction.lexicon import (
@@ -201,7 +202,7 @@ class _Reader:
     people_in: dict[int, list[tuple[str, bool]]] = field(default_factory=dict)
 
     def run(self) -> Extraction:
-        paragraphs = split_paragraphs(self.text)
+        paragraphs = split_labelled_lines(self.text, split_paragraphs(self.text))
         lines = {line.paragraph: line for line in transcript_lines(self.text, paragraphs)}
         unclosed: list[int] = []
         for number, paragraph in enumerate(paragraphs):
@@ -249,7 +250,10 @@ class _Reader:
             subject = False
         for run in capitalised_runs(sentence.tokens):
             phrase = name_phrase(run)
-            if phrase is not None and self.book.is_person(phrase, phrase.start):
+            opens = run[0] is sentence.tokens[0]
+            if phrase is not None and self.book.is_person(
+                phrase, phrase.start, opens_sentence=opens
+            ):
                 name = self.book.resolve(person_words(phrase.name), phrase.start)
                 opening = sentence.tokens.index(run[0]) < _SUBJECT_MAX_OFFSET and not quotes
                 named = self.people_in.setdefault(index, [])
@@ -398,7 +402,8 @@ class _Reader:
             return  # '"Salt and Iron" opens on Friday': a title, not somebody's words
         previous = self.drafts[-1] if self.drafts else None
         cue_id = (index, cue.verb) if cue is not None else None
-        if who is None and where == "leading" and self._continues(previous, index):
+        unread = who is None and _attribution_follows(tokens, position)
+        if who is None and where == "leading" and not unread and self._continues(previous, index):
             assert previous is not None
             who, cue_id = previous.who.carried("follow-on"), previous.cue_id
             if previous.paragraph == paragraph and _leans_on_previous(content):
@@ -414,7 +419,7 @@ class _Reader:
         ):  # '"The problem," he said, "is money."'
             previous.parts.append(part)
             return
-        if who is None and where == "leading":
+        if who is None and where == "leading" and not unread:
             who = self._carried_speech(index, paragraph) or self._subject_before(index, paragraph)
         partial = content[:1].islower()
         who = who or Attribution()
@@ -581,7 +586,10 @@ class _Reader:
             return self._headline_name(tokens, colon)
         found = subject_before(tokens, verb)
         if found is None or found[0].kind not in ("name", "pronoun"):
-            return None
+            main = clause_subject(tokens, colon)  # "Ruiz, a Democrat, shot back:"
+            if main is None:
+                return None
+            found = main, 0
         subject, first = found
         lead = clean_text(self.text[tokens[first].start : tokens[colon - 1].end])
         return self._attribute(self._speaker(subject), lead, "lead-in")
@@ -676,6 +684,24 @@ class _Reader:
             rule=who.rule if who.speaker or who.cue else "none",
             name_from=who.name_from if who.speaker else None,
         )
+
+
+def _attribution_follows(tokens: Sequence[Token], position: int) -> bool:
+    """'«C'est un bon début», a déclaré le ministre': words after the quotation's comma
+    attribute it, in a way not understood here, so it is not carried from before."""
+    following = tokens[position + 1 : position + 3]
+    return (
+        len(following) == 2 and following[0].text == "," and following[1].kind == "word"
+    ) or bool(tokens[position].span and _quoted_comma(tokens, position))
+
+
+def _quoted_comma(tokens: Sequence[Token], position: int) -> bool:
+    """'"...," and more words': the comma inside the marks leads into an attribution."""
+    token = tokens[position]
+    inner = token.text.rstrip("\"”»“' ")
+    return (
+        inner.endswith(",") and position + 1 < len(tokens) and tokens[position + 1].kind == "word"
+    )
 
 
 def _phrase_of(words: Sequence[str]) -> tuple[str, ...]:

@@ -135,11 +135,14 @@ def _capitalised_follows(tokens: Sequence[Token], index: int) -> bool:
 
 
 def person_words(words: Sequence[str]) -> tuple[str, ...]:
-    """A name without a capitalised role before it: 'Grocer Tom Alvarez' -> 'Tom Alvarez'.
+    """A name without a capitalised role before it or an employer after it.
 
-    Only for three words or more, when the first is no first name and the
-    second is one (the first-name lexicon decides).
+    'Grocer Tom Alvarez' -> 'Tom Alvarez' (three words or more, when the first
+    is no first name and the second is one: the first-name lexicon decides);
+    'Tom Becker of Harbor Securities' -> 'Tom Becker'.
     """
+    if "of" in words[2:]:  # "Tom Becker of Harbor Securities"
+        words = words[: list(words).index("of", 2)]
     if len(words) >= 3 and gender_of(words[0]) is None and gender_of(words[1]) is not None:
         return tuple(words[1:])
     return tuple(words)
@@ -269,15 +272,23 @@ class NameBook:
     def _canonical(self, name: str) -> str:
         return self._known.get(name.casefold(), name)
 
-    def is_person(self, phrase: NamePhrase, at: int) -> bool:
+    def is_person(self, phrase: NamePhrase, at: int, *, opens_sentence: bool = False) -> bool:
         """Worth remembering as a person mention (for pronouns and offices).
 
-        Introduced with a title or an owner, already known, or simply a
-        two-to-four-word name with no word of a place, body or date in it.
+        Introduced with a title or an owner, already known, a two-to-four-word
+        name with no word of a place, body or date in it, or a lone first name
+        inside a sentence ("Her son, Daniel, runs the accounts").
         """
         words = [w.lower() for w in phrase.name]
         if not_a_person(phrase.name):
             return False
+        if (
+            len(words) == 1
+            and not opens_sentence
+            and words[0] not in FUNCTION_WORDS
+            and gender_of(phrase.name[0]) is not None
+        ):
+            return True
         name = self.resolve(phrase.name, at)
         if phrase.introduced or name in self.people or name.casefold() in self._known:
             return True
