@@ -3,9 +3,9 @@
 Each article there has the quotations a reader would count and the speaker of
 each (see that folder's README). The extractor's candidates are paired one to
 one with the expected quotations by their words (a pair needs half the words
-of the longer side in common), then this prints, for the ``dev`` articles, the
-``heldout`` ones (written with the rest but never looked at while tuning) and
-both together:
+of the longer side in common), then this prints, for each split (``dev``;
+``heldout`` and ``final``, each scored once before any change they prompted,
+see the folder's README) and all together:
 
 - precision: candidates that are somebody's quotation / all candidates;
 - recall: expected quotations found, overall, for full quotations and for
@@ -18,7 +18,7 @@ both together:
 1,000-word article (without the model: extraction never loads it) against the
 raw floor of starting Python, as medians of several runs with the load average.
 
-    .venv/bin/python benchmarks/attribution.py [--split dev|heldout|all] [--misses] [--speed]
+    .venv/bin/python benchmarks/attribution.py [--split dev|heldout|final|all] [--misses] [--speed]
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ sys.path.insert(0, str(REPO))
 
 from quotes.ingest.extraction import extract  # noqa: E402
 
+#: development articles, the first held-out set (scored once, then tuned on) and the final one
+SPLITS = ("dev", "heldout", "final")
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)?")
 
 
@@ -239,13 +241,13 @@ def speed(runs: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", choices=["dev", "heldout", "all"], default="all")
+    parser.add_argument("--split", choices=[*SPLITS, "all"], default="all")
     parser.add_argument("--misses", action="store_true", help="list every miss and error")
     parser.add_argument("--speed", action="store_true", help="time `quotes extract` too")
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
     articles = load_articles()
-    splits = ["dev", "heldout"] if args.split == "all" else [args.split]
+    splits = list(SPLITS) if args.split == "all" else [args.split]
     total = Score()
     for split in splits:
         chosen = [a for a in articles if a.split == split]
