@@ -478,3 +478,12 @@ def test_an_attribution_not_understood_is_not_replaced_by_the_previous_speaker()
         "\u00abC'est un bon d\u00e9but\u00bb, a d\u00e9clar\u00e9 le ministre, Paul Girard."
     )
     assert speakers(text) == ["Roth", None]
+
+
+def test_a_relative_clause_in_an_appositive_and_the_united_states() -> None:
+    text = (
+        "Union leader Sam Ochoa, president of Local 117, which represents 2,000 workers, "
+        'warned that closures would be "met with resistance."\n'
+        'Spokesman Ned Carver said only that the United States "remains committed to Iraq."'
+    )
+    assert speakers(text) == ["Sam Ochoa", "Ned Carver"]

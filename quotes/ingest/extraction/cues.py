@@ -185,14 +185,14 @@ def _is_role_word(token: Token) -> bool:
 
 
 def _is_plural_noun(tokens: Sequence[Token], index: int) -> bool:
-    """'the states', 'his remarks', 'eleven states': a speech verb's form used as a noun."""
+    """'the states', 'his remarks', 'the United States': a speech verb's form used as a noun."""
     word = tokens[index].lower
     before = _word_at(tokens, index - 1)
-    return (
-        word.endswith("s")
-        and before is not None
-        and (before in DETERMINERS or before in QUANTITY_WORDS or tokens[index - 1].is_possessive)
-    )
+    if not word.endswith("s") or before is None:
+        return False
+    if tokens[index].is_capitalised and before in NOT_PERSON_WORDS:
+        return True  # "the United States", "Member States"
+    return before in DETERMINERS or before in QUANTITY_WORDS or tokens[index - 1].is_possessive
 
 
 def _word_at(tokens: Sequence[Token], index: int) -> str | None:
@@ -295,7 +295,10 @@ def _appositive(tokens: Sequence[Token], comma: int) -> tuple[Subject, int] | No
                 first -= 1
             return inner[0], first
         if before is not None and before.kind == "word" and not before.is_capitalised:
-            return _descriptor_ending_at(tokens, index - 1)
+            described = _descriptor_ending_at(tokens, index - 1)
+            if described is not None:
+                return described
+            # "president of Local 117, which represents ..., warned": look further back
         end = index
     return None
 
