@@ -28,8 +28,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
+from quotes.ingest.extraction.candidates import NOBODY, Attribution, Candidate, Extraction
 from quotes.ingest.extraction.confidence import confidence_of
 from quotes.ingest.extraction.cues import Cue, Subject, clause_subject, find_cues, subject_before
 from quotes.ingest.extraction.forms import (
@@ -66,81 +66,6 @@ _LABEL_DESCRIPTION_MAX_TOKENS = 12
 _CARRIED_PARTIAL_MIN_WORDS = 3
 _SUBJECT_MAX_OFFSET = 5  # tokens: "Rovers manager Sean Dillon was furious"
 _TITLE_MAX_WORDS = 8
-
-
-@dataclass(frozen=True)
-class Attribution:
-    """Who said a quotation and the evidence for it.
-
-    ``rule`` is how the quotation was tied to its cue, ``name_from`` how the
-    speaker's name was found (None: no speaker), ``confidence`` what the two
-    are worth together (:func:`confidence_of`).
-    """
-
-    speaker: str | None = None
-    cue: str | None = None
-    rule: str = "none"
-    name_from: str | None = None
-    confidence: float = 0.0
-
-    def carried(self, rule: str) -> Attribution:
-        """The same speaker for a quotation with no cue of its own."""
-        if self.speaker is None:
-            return Attribution(None, self.cue, rule)
-        value = round(self.confidence * confidence_of(rule, "carried"), 2)
-        return Attribution(self.speaker, self.cue, rule, self.name_from, value)
-
-
-_NOBODY = Attribution()
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A quotation found in the article.
-
-    ``start``/``end`` are character offsets of the quoted words in the input
-    (for a quotation split around its cue, from the first part's start to the
-    last part's end; ``spans`` lists each part). ``text`` is the quotation as it
-    reads on its own: a comma that only led into the cue becomes a full stop.
-    ``confidence`` (0-1, 0 without a speaker) rests on ``rule`` (how the
-    quotation was tied to its cue) and ``name_from`` (how the name was found).
-    """
-
-    text: str
-    speaker: str | None
-    kind: str
-    start: int
-    end: int
-    cue: str | None
-    partial: bool
-    spans: tuple[tuple[int, int], ...]
-    #: the article's sentence the quotation starts in (context for a partial one)
-    sentence: tuple[int, int] = (0, 0)
-    confidence: float = 0.0
-    rule: str = "none"
-    name_from: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The contract's candidate object, plus ``partial``, ``spans`` and the evidence."""
-        return {
-            "text": self.text,
-            "speaker": self.speaker,
-            "kind": self.kind,
-            "start": self.start,
-            "end": self.end,
-            "cue": self.cue,
-            "partial": self.partial,
-            "spans": [list(span) for span in self.spans],
-            "confidence": self.confidence,
-            "evidence": {"rule": self.rule, "name_from": self.name_from},
-        }
-
-
-@dataclass(frozen=True)
-class Extraction:
-    candidates: list[Candidate]
-    #: offsets of opening quotation marks that were never closed
-    unclosed: list[int]
 
 
 @dataclass
@@ -298,12 +223,12 @@ class _Reader:
         if subject.kind == "pronoun":
             referent = self.book.pronoun(subject.words[0], subject.start)
             if referent is None:
-                return _NOBODY
+                return NOBODY
             return Attribution(referent.name, None, "none", "pronoun", referent.certainty)
         if subject.kind == "office":
             name = self.book.office(subject.words, subject.start)
             return Attribution(name, None, "none", "office" if name else None)
-        return _NOBODY
+        return NOBODY
 
     def _attribute(self, who: Attribution, cue: str | None, rule: str) -> Attribution:
         certainty = who.confidence if who.name_from == "pronoun" else 1.0
@@ -523,7 +448,7 @@ class _Reader:
         if all(w.isupper() for w in words):  # 'MR. PRYOR' reads 'Pryor'
             words = tuple(w.capitalize() for w in words)
         phrase = _phrase_of(words)
-        who = self._named(phrase, line.label[0], None) if phrase else _NOBODY
+        who = self._named(phrase, line.label[0], None) if phrase else NOBODY
         if who.speaker is None and phrase:
             who = Attribution(" ".join(phrase), None, "none", "single-name")
         attributed = self._attribute(who, label, "transcript")
@@ -687,8 +612,11 @@ class _Reader:
 
 
 def _attribution_follows(tokens: Sequence[Token], position: int) -> bool:
-    """'«C'est un bon début», a déclaré le ministre': words after the quotation's comma
-    attribute it, in a way not understood here, so it is not carried from before."""
+    """Words after the quotation's comma attribute it, in a way these rules cannot read.
+
+    '«C'est un bon début», a déclaré le ministre': the quotation is not given
+    the previous speaker, whose it most likely is not.
+    """
     following = tokens[position + 1 : position + 3]
     return (
         len(following) == 2 and following[0].text == "," and following[1].kind == "word"
