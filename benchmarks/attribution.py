@@ -107,8 +107,11 @@ class Score:
     matched: Counter[str] = field(default_factory=Counter)
     right: Counter[str] = field(default_factory=Counter)
     misses: list[str] = field(default_factory=list)
+    #: (confidence, rightly attributed) of every candidate matched to a quotation
+    confidences: list[tuple[float, bool]] = field(default_factory=list)
 
     def add(self, other: Score) -> None:
+        self.confidences += other.confidences
         self.found += other.found
         self.true_found += other.true_found
         self.expected.update(other.expected)
@@ -148,6 +151,8 @@ def score(article: Article) -> Score:
             continue
         got = candidates[used_e[j]]
         right = same_speaker(got.speaker, wanted["speaker"])
+        if got.speaker is not None:
+            result.confidences.append((got.confidence, right))
         for key in keys:
             result.matched[key] += 1
             result.right[key] += right
@@ -178,6 +183,12 @@ def report(label: str, result: Score, n_articles: int) -> None:
     print(f"    partial quotations         {pct(m['partial'], e['partial'])}")
     print(f"  attribution of found         {pct(r['all'], m['all'])}")
     print(f"  found and rightly attributed {pct(r['all'], e['all'])}")
+    if result.confidences:
+        print("  attributed candidates by confidence (count, rightly attributed):")
+        for low, high in ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)):
+            inside = [ok for value, ok in result.confidences if low <= value < high]
+            share = pct(sum(inside), len(inside))
+            print(f"    {low:.1f}-{min(high, 1.0):.1f}  {len(inside):4}  {share}")
     patterns = sorted(k for k in e if k.startswith("pattern:"))
     if patterns:
         print("  by pattern (found / rightly attributed, of expected):")
