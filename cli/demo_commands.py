@@ -10,6 +10,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from quotes.records.reported import as_said
+
 from .common import console, db_target, say
 
 _SHOWN_CHARS = 150
@@ -51,7 +53,8 @@ def _print_clusters(clusters: dict[str, list[dict[str, Any]]]) -> None:
             example = ""
             if quote:
                 who = f"#{quote['id']} {escape(quote['speaker'])}"
-                example = f"\n[dim]{who}:[/] “{escape(_short(quote['text']))}”"
+                said = as_said(_short(quote["text"]), quote["kind"])
+                example = f"\n[dim]{who}:[/] {escape(said)}"
             table.add_row(
                 str(group["group"]),
                 group["stance"],

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from quotes.records.reported import as_said
 from quotes.timelines.aggregate import Observation, Timeline, TimelinePoint, build_points
 from quotes.timelines.charts import render_chart, write_chart
 from quotes.timelines.charts.html import date_ticks
 from quotes.timelines.charts.png import build_figure
+from quotes.timelines.evidence import EvidenceMinimum
 from quotes.timelines.shifts import detect_shifts
 
 SPEAKERS = ["Donald Trump", "Mark Rutte", "Mette Frederiksen"]
@@ -32,6 +34,9 @@ TEXTS = {
         "We can negotiate on all political issues.",
     ],
 }
+
+#: These tests are about the shift rule itself: any one quote is enough evidence.
+ANY_ONE = EvidenceMinimum(labelled=1, automatic=1)
 
 
 def timeline(granularity: str = "month") -> Timeline:
@@ -75,14 +80,14 @@ def timeline(granularity: str = "month") -> Timeline:
 
 def test_png_is_a_real_image_with_one_line_per_speaker(tmp_path: Path) -> None:
     chart = timeline()
-    shifts = detect_shifts(chart.points)
+    shifts = detect_shifts(chart.points, minimum=ANY_ONE)
     assert shifts, "the constructed series should contain shifts to annotate"
     figure = build_figure(chart, shifts)
     (ax,) = figure.axes
     labelled = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
     assert [line.get_label() for line in labelled] == [f"{s} (period score)" for s in SPEAKERS]
     assert len({(line.get_linestyle(), line.get_marker()) for line in labelled}) == 3
-    assert ax.get_title() == "Stance on sovereignty by month (weighted mean)"
+    assert ax.get_title(loc="left") == "Stance on sovereignty by month (weighted mean)"
     assert ax.get_ylim()[0] <= -1 and ax.get_ylim()[1] >= 1
     assert len(ax.texts) == len(shifts)
     legend = ax.get_legend()
@@ -111,7 +116,7 @@ def test_every_quote_is_a_point_in_the_png() -> None:
 
 def test_html_is_self_contained_and_holds_every_quote() -> None:
     chart = timeline()
-    shifts = detect_shifts(chart.points)
+    shifts = detect_shifts(chart.points, minimum=ANY_ONE)
     page = render_chart(chart, shifts, "html").decode("utf-8")
     assert page.startswith("<!DOCTYPE html>")
     svg = re.search(r"<svg id=\"chart\".*?</svg>", page, re.S)
@@ -120,11 +125,13 @@ def test_html_is_self_contained_and_holds_every_quote() -> None:
     series = [g for g in root.iter("g") if g.get("class") == "series"]
     assert [g.get("data-speaker") for g in series] == SPEAKERS
     assert all(g.find("polyline") is not None for g in series)
-    points = [c for c in root.iter("circle") if c.get("class") == "quote"]
+    points = [c for c in root.iter() if c.get("class") == "quote"]
     assert len(points) == len(chart.observations)
     for obs in chart.observations:
         (point,) = [c for c in points if c.get("data-id") == str(obs.quote_id)]
-        assert point.get("data-text") == obs.text
+        # A labelled quote is a diamond, an automatic one a circle: told apart at a glance.
+        assert point.tag.endswith("polygon" if obs.method == "manual" else "circle")
+        assert point.get("data-said") == as_said(obs.text, obs.kind)
         assert point.get("data-date") == obs.date_label
         assert point.get("data-source") == (obs.source or "")
         title = point.find("title")
@@ -178,7 +185,7 @@ def test_dense_timelines_mark_only_the_largest_shifts() -> None:
     ]
     points = build_points(zigzag, "day", "mean")
     chart = Timeline("security", "day", "mean", ["Mark Rutte"], points)
-    shifts = detect_shifts(points)
+    shifts = detect_shifts(points, minimum=ANY_ONE)
     assert len(shifts) == 59
     (ax,) = build_figure(chart, shifts).axes
     assert len(ax.texts) == MAX_MARKED_SHIFTS
