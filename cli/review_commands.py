@@ -59,7 +59,7 @@ def _ask() -> Answer:
 def review(
     topic: Annotated[str, typer.Option("--topic", help="The topic to label quotes for.")],
     limit: Annotated[
-        int, typer.Option("--limit", min=1, max=1000, help="How many quotes to suggest.")
+        int, typer.Option("--limit", help="How many quotes to suggest (1 to 1000).")
     ] = 10,
     json: Annotated[
         bool, typer.Option("--json", help="Print the suggestions as JSON and ask nothing.")
@@ -71,11 +71,11 @@ def review(
     Each answer is saved at once and the topic refitted, so quitting at any
     point keeps every answer given.
     """
-    from quotes.meaning.reviewing import review_candidates
+    from quotes.meaning.reviewing import suggestions
 
     target = database(db)
     with target.session() as active:
-        first = [c.to_dict() for c in review_candidates(active, topic, limit=limit)]
+        first = [s.to_dict() for s in suggestions(active, topic, limit)]
     if json:
         echo_json(first)
         return
@@ -90,7 +90,7 @@ def review(
 
 def _session(target: Database, topic: str, limit: int, first: list[dict[str, object]]) -> None:
     from quotes.meaning.encoder import load_embedder
-    from quotes.meaning.reviewing import refit, review_candidates, save_answer
+    from quotes.meaning.reviewing import refit, save_answer, suggestions
 
     embedder = None
     seen: set[int] = set()
@@ -116,8 +116,8 @@ def _session(target: Database, topic: str, limit: int, first: list[dict[str, obj
             counts["skipped"] += 1
         with target.session() as active:
             pending = [
-                c.to_dict()
-                for c in review_candidates(active, topic, limit=1, exclude=frozenset(seen))
+                s.to_dict()
+                for s in suggestions(active, topic, 1, exclude=frozenset(seen), embedder=embedder)
             ]
     say(
         f"Reviewed {topic}: {counts['labelled']} labelled, {counts['off-topic']} off-topic, "

@@ -17,7 +17,7 @@ from quotes.timelines.charts import render_chart, write_chart
 from quotes.timelines.charts.html import date_ticks
 from quotes.timelines.charts.png import build_figure
 from quotes.timelines.evidence import EvidenceMinimum
-from quotes.timelines.shifts import detect_shifts
+from quotes.timelines.shifts import Shift, detect_shifts
 
 SPEAKERS = ["Donald Trump", "Mark Rutte", "Mette Frederiksen"]
 TEXTS = {
@@ -215,3 +215,91 @@ def test_legend_lists_only_the_kinds_of_quote_present() -> None:
     assert "quote (automatic score)" in labels
     assert "quote (person's label)" not in labels
     assert "shift" not in labels
+
+
+def _crowded() -> tuple[Timeline, list[Shift]]:
+    """Two speakers reversing in the same months: their shift labels would collide."""
+    found = []
+    for s_index, speaker in enumerate(SPEAKERS[:2]):
+        for month in (1, 2, 3, 6, 7):
+            score = 0.8 if month % 2 else -0.8
+            found.append(
+                Observation(
+                    month * 10 + s_index,
+                    speaker,
+                    "sovereignty",
+                    date(2025, month, 10),
+                    "day",
+                    score - s_index * 0.05,
+                    "favor" if score > 0 else "against",
+                    "manual",
+                    f"statement {month} by {speaker}",
+                    None,
+                    None,
+                    "paraphrase" if month == 6 else "quote",
+                )
+            )
+    points = build_points(found, "month", "mean")
+    chart = Timeline(
+        "sovereignty",
+        "month",
+        "mean",
+        SPEAKERS[:2],
+        points,
+        favor="Defends national sovereignty <always>.",
+        against="Seeks to acquire another country's territory.",
+    )
+    return chart, detect_shifts(points)
+
+
+def _overlaps(boxes: list[tuple[float, float, float, float]]) -> list[tuple[int, int]]:
+    return [
+        (i, j)
+        for i, a in enumerate(boxes)
+        for j, b in enumerate(boxes)
+        if i < j and a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    ]
+
+
+def test_png_shift_labels_do_not_overlap_and_lines_break_at_empty_periods() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    chart, shifts = _crowded()
+    assert len(shifts) == 8  # labelled quotes only: every change is a shift
+    figure = build_figure(chart, shifts)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    (ax,) = figure.axes
+    # The label boxes themselves (an annotation's own extent includes its arrow).
+    extents = [t.get_bbox_patch().get_window_extent(renderer) for t in ax.texts]
+    assert len(extents) == 8
+    assert _overlaps([(e.x0, e.y0, e.x1, e.y1) for e in extents]) == []
+    # Jan-Mar and Jun-Jul: April and May are empty, so each speaker's line has two pieces.
+    lines = [line for line in ax.get_lines() if line.get_marker() not in ("None", None, "")]
+    assert sorted(len(line.get_xdata()) for line in lines) == [2, 2, 3, 3]
+    subtitle = figure.get_suptitle()
+    assert "+1 favor: Defends national sovereignty <always>." in subtitle
+    assert "-1 against: Seeks to acquire" in subtitle
+
+
+def test_html_shift_labels_do_not_overlap_and_poles_are_shown() -> None:
+    chart, shifts = _crowded()
+    page = render_chart(chart, shifts, "html").decode("utf-8")
+    svg = re.search(r"<svg id=\"chart\".*?</svg>", page, re.S)
+    assert svg is not None
+    root = ET.fromstring(svg.group(0))
+    labels = [t for t in root.iter("text") if t.get("class") == "shift"]
+    assert len(labels) == 8
+    boxes = []
+    for label in labels:
+        x, y = float(label.get("x", 0)), float(label.get("y", 0))
+        width = len(label.text or "") * 6.4  # the label, not its <title> tooltip
+        boxes.append((x - width / 2, y - 11, x + width / 2, y))
+    assert _overlaps(boxes) == []
+    polylines = [
+        p for g in root.iter("g") if g.get("class") == "series" for p in g.iter("polyline")
+    ]
+    assert len(polylines) == 4  # each line broken at the empty April-May
+    assert "+1 favor: Defends national sovereignty &lt;always&gt;." in page
+    assert "(paraphrase) statement 6 by" in unescape(page)
+    assert "\u201cstatement 6" not in unescape(page)

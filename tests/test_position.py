@@ -208,3 +208,46 @@ def test_bad_input_exits_2(
     result = cli("position", *base, *args)
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_min_confidence_filters_stance_search_and_clusters(
+    cli: Any, stored: dict[str, int]
+) -> None:
+    def ids(*args: str) -> set[int]:
+        out = cli.ok("search", "Greenland", "--mode", "text", "--json", *args).stdout
+        return {hit["id"] for hit in json.loads(out)}
+
+    favor = ids("--stance", "favor")  # default: every stance counts
+    assert stored["She said Denmark would never give up Greenland."] in favor
+    assert stored["Greenland is theirs."] in favor  # automatic, confidence 0.45
+    strict = ids("--stance", "favor", "--min-confidence", "0.9")
+    assert strict == {stored["Greenland is not for sale."]}  # a person's label always counts
+    table = cli.ok("search", "Greenland", "--mode", "text").stdout
+    assert "confidence 0.45" in table and "manual" in table
+    exported = cli.ok("export", "--stance", "favor", "--min-confidence", "0.8").stdout
+    assert "Greenland is theirs." not in exported and "Greenland is not for sale." in exported
+    assert cli("search", "x", "--stance", "favor", "--min-confidence", "-1").exit_code == 2
+
+    def members(*args: str) -> int:
+        out = cli.ok("cluster", "--topic", "sovereignty", "--json", *args).stdout
+        return sum(group["size"] for group in json.loads(out))
+
+    assert members() == len(ROWS)
+    assert members("--min-confidence", "0.7") == 3  # the label and the two confident ones
+    group_quotes = [
+        q
+        for g in json.loads(cli.ok("cluster", "--topic", "sovereignty", "--json").stdout)
+        for q in g["quotes"]
+    ]
+    assert all({"method", "confidence", "kind"} <= set(q) for q in group_quotes)
+
+
+def test_timeline_counts_only_confident_stances(cli: Any, stored: dict[str, int]) -> None:
+    args = ("timeline", "--topic", "sovereignty", "--speaker", "Donald Trump", "--format", "json")
+    empty = cli.ok(*args)
+    assert json.loads(empty.stdout) == []
+    assert "6 quote(s) whose only stance is automatic with confidence below 0.70" in empty.output
+    rows = json.loads(cli.ok(*args, "--min-confidence", "0.45").stdout)
+    assert [(r["period"], r["n"]) for r in rows] == [("2025-01", 2), ("2025-04", 2)]
+    table = cli.ok("timeline", "--topic", "sovereignty", "--speaker", "Mette Frederiksen").stdout
+    assert "1 labelled quote + 1 automatic" in table

@@ -11,23 +11,24 @@ next suggestion already reflects it. Answers:
   topic are removed, and automatic assignment must not link it again;
 - ``skip`` / ``quit``: nothing is written.
 
-Which quotes are suggested comes from :func:`review_candidates`. Until the
-stance model supplies its own ranking (uncertain *and* diverse), this module
-ranks by stored uncertainty: the automatic assessments least sure of
-themselves first (lowest confidence; while no confidence is stored, the score
-nearest 0, i.e. the decision boundary). Quotes a person labelled or rejected
-are never suggested.
+Which quotes are suggested comes from :func:`review_candidates` (the
+interface of the stance model's ranking, which weighs uncertainty and
+diversity); :func:`suggestions` adds what a person needs to answer. The
+ranking here is by stored uncertainty: the automatic assessments least sure
+of themselves first (lowest confidence; where none is stored, the score
+nearest 0, the decision boundary). Quotes a person labelled or rejected are
+never suggested.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from quotes.errors import NotFoundError
+from quotes.errors import BadInputError, NotFoundError
 from quotes.records.topics import get_topic
 from quotes.store.dates import format_date
 from quotes.store.models import Quote, QuoteTopic, StanceAssessment, TopicRejection
@@ -59,18 +60,31 @@ def parse_answer(text: str) -> Answer:
     return choose(cleaned, ANSWERS, "answer")
 
 
+class ReviewCandidate(NamedTuple):
+    """A quote worth labelling: why, and how likely the tool is wrong about it now.
+
+    The shape the stance model's ranking (``quotes.meaning.review``) returns.
+    """
+
+    quote_id: int
+    uncertainty: float
+    reason: str
+
+
 @dataclass
-class ReviewCandidate:
-    """A quote whose label would teach the topic's model, and why it was picked."""
+class Suggestion:
+    """A candidate as a person (or a script) sees it: the quote and the current guess."""
 
     quote_id: int
     text: str
     kind: str
     speaker: str
     date: str | None
+    topic: str
     label: str | None
     score: float | None
     confidence: float | None
+    uncertainty: float
     reason: str
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,65 +94,115 @@ class ReviewCandidate:
             "kind": self.kind,
             "speaker": self.speaker,
             "date": self.date,
+            "topic": self.topic,
             "label": self.label,
             "score": None if self.score is None else round(self.score, 4),
             "confidence": None if self.confidence is None else round(self.confidence, 4),
+            "uncertainty": round(self.uncertainty, 4),
             "reason": self.reason,
         }
 
 
 def _uncertainty(assessment: StanceAssessment) -> float:
-    """Lower is less sure: the confidence, else how far the score is from 0."""
+    """The chance the label is wrong: 1 - confidence, else how near the score is to 0."""
     if assessment.confidence is not None:
-        return float(assessment.confidence)
-    return abs(float(assessment.score))
+        return 1.0 - float(assessment.confidence)
+    return 1.0 - min(1.0, abs(float(assessment.score)))
 
 
 def review_candidates(
-    session: Session, topic: str, *, limit: int = 10, exclude: frozenset[int] = frozenset()
+    session: Session, topic: str, limit: int = 10, *, embedder: Embedder | None = None
 ) -> list[ReviewCandidate]:
-    """The ``limit`` quotes of ``topic`` whose label would help most, best first."""
+    """The ``limit`` quotes of ``topic`` whose label would help most, best first.
+
+    Ranked by stored uncertainty only (see the module); ``embedder`` is
+    accepted for the stance model's signature and not needed here.
+    """
     found = get_topic(session, topic)
     labelled = select(StanceAssessment.quote_id).where(
         StanceAssessment.topic_id == found.id, StanceAssessment.method == "manual"
     )
     rejected = select(TopicRejection.quote_id).where(TopicRejection.topic_id == found.id)
-    rows = session.execute(
-        select(Quote, StanceAssessment)
-        .join(QuoteTopic, (QuoteTopic.quote_id == Quote.id) & (QuoteTopic.topic_id == found.id))
+    rows = session.scalars(
+        select(StanceAssessment)
         .join(
-            StanceAssessment,
-            (StanceAssessment.quote_id == Quote.id)
-            & (StanceAssessment.topic_id == found.id)
-            & (StanceAssessment.method == "auto"),
+            QuoteTopic,
+            (QuoteTopic.quote_id == StanceAssessment.quote_id) & (QuoteTopic.topic_id == found.id),
         )
-        .where(Quote.id.not_in(labelled), Quote.id.not_in(rejected))
+        .where(
+            StanceAssessment.topic_id == found.id,
+            StanceAssessment.method == "auto",
+            StanceAssessment.quote_id.not_in(labelled),
+            StanceAssessment.quote_id.not_in(rejected),
+        )
     ).all()
-    ranked = sorted(
-        (pair for pair in rows if pair[0].id not in exclude),
-        key=lambda pair: (_uncertainty(pair[1]), pair[0].id),
-    )
-    candidates = []
-    for quote, assessment in ranked[:limit]:
-        reason = (
-            f"uncertain: confidence {assessment.confidence:.2f}"
-            if assessment.confidence is not None
-            else f"uncertain: score {assessment.score:+.2f} is near the boundary"
+    ranked = sorted(rows, key=lambda a: (-_uncertainty(a), a.quote_id))[: max(0, limit)]
+    return [
+        ReviewCandidate(
+            a.quote_id,
+            round(_uncertainty(a), 4),
+            f"stance unsure: {a.label}, "
+            + (
+                f"confidence {a.confidence:.2f}"
+                if a.confidence is not None
+                else f"score {a.score:+.2f} near the boundary"
+            ),
         )
-        candidates.append(
-            ReviewCandidate(
+        for a in ranked
+    ]
+
+
+def suggestions(
+    session: Session,
+    topic: str,
+    limit: int = 10,
+    *,
+    exclude: frozenset[int] = frozenset(),
+    embedder: Embedder | None = None,
+) -> list[Suggestion]:
+    """The best ``limit`` candidates not in ``exclude``, with their quotes and current guess."""
+    if not 1 <= limit <= MAX_REVIEW_LIMIT:
+        raise BadInputError(f"invalid --limit {limit}: use a number from 1 to {MAX_REVIEW_LIMIT}.")
+    found = get_topic(session, topic)
+    ranked = [
+        c
+        for c in review_candidates(session, found.name, limit + len(exclude), embedder=embedder)
+        if c.quote_id not in exclude
+    ][:limit]
+    ids = [c.quote_id for c in ranked]
+    quotes = {q.id: q for q in session.scalars(select(Quote).where(Quote.id.in_(ids)))}
+    guesses = {
+        a.quote_id: a
+        for a in session.scalars(
+            select(StanceAssessment).where(
+                StanceAssessment.topic_id == found.id,
+                StanceAssessment.method == "auto",
+                StanceAssessment.quote_id.in_(ids),
+            )
+        )
+    }
+    found_suggestions = []
+    for candidate in ranked:
+        quote = quotes.get(candidate.quote_id)
+        if quote is None:
+            continue
+        guess = guesses.get(candidate.quote_id)
+        found_suggestions.append(
+            Suggestion(
                 quote_id=quote.id,
                 text=quote.text,
                 kind=quote.kind,
                 speaker=quote.speaker.name,
                 date=format_date(quote.date, quote.date_precision),
-                label=assessment.label,
-                score=float(assessment.score),
-                confidence=assessment.confidence,
-                reason=reason,
+                topic=found.name,
+                label=guess.label if guess else None,
+                score=float(guess.score) if guess else None,
+                confidence=guess.confidence if guess else None,
+                uncertainty=candidate.uncertainty,
+                reason=candidate.reason,
             )
         )
-    return candidates
+    return found_suggestions
 
 
 def reject_topic(session: Session, quote_id: int, topic: str) -> None:

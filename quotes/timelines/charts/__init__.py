@@ -65,7 +65,7 @@ def spread_labels(
 
     Each box is ``(x_centre, y_wanted, width, height, direction)`` in one
     coordinate space (pixels or points); ``direction`` (+1 or -1) is the way
-    to push a label that collides. A label moves in steps of its height (its
+    to push a label that collides. A label moves in steps of half its height (its
     own way first, then the other) until it overlaps no label already placed,
     staying within ``[low, high]``; boxes are placed left to right.
     """
@@ -81,9 +81,9 @@ def spread_labels(
                 for a0, a1, b0, b1 in placed
             )
 
-        candidates = [wanted]
-        for step in range(1, 40):
-            candidates += [wanted + direction * step * height, wanted - direction * step * height]
+        # Away from the point first (half a label at a time), towards it only if needed.
+        candidates = [wanted + direction * step * height / 2 for step in range(80)]
+        candidates += [wanted - direction * step * height / 2 for step in range(1, 80)]
         inside = [y for y in candidates if low + height / 2 <= y <= high - height / 2]
         y = next((c for c in inside if free(c)), inside[0] if inside else wanted)
         placed.append((x0, x1, y - height / 2, y + height / 2))
