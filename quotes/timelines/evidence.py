@@ -84,6 +84,14 @@ class Evidence:
             return f"{self.automatic} automatic, {confidence}"
         return f"{labelled} + {self.automatic} automatic ({confidence})"
 
+    def short(self) -> str:
+        """A few characters for a chart label: ``2 labelled``, ``3 auto 0.82``."""
+        parts = [f"{self.labelled} labelled"] if self.labelled else []
+        if self.automatic:
+            sure = "" if self.mean_confidence is None else f" {self.mean_confidence:.2f}"
+            parts.append(f"{self.automatic} auto{sure}")
+        return " + ".join(parts) or "none"
+
     def to_dict(self) -> dict[str, object]:
         return {
             "labelled": self.labelled,

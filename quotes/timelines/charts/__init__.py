@@ -53,9 +53,13 @@ def line_segments(timeline: Timeline, points: Sequence[TimelinePoint]) -> list[l
     return segments
 
 
-def shift_label(shift: Shift) -> str:
-    """The short text a chart puts beside a shift."""
-    return f"{shift.kind} {shift.change:+.2f}"
+def shift_label(shift: Shift, *, basis: bool = False) -> str:
+    """The short text a chart puts beside a shift; with ``basis``, a second line
+    saying what each side rests on."""
+    label = f"{shift.kind} {shift.change:+.2f}"
+    if basis:
+        label += f"\n{shift.before.evidence.short()} \u2192 {shift.after.evidence.short()}"
+    return label
 
 
 def spread_labels(
@@ -89,6 +93,11 @@ def spread_labels(
         placed.append((x0, x1, y - height / 2, y + height / 2))
         result[index] = y
     return result
+
+
+def point_opacity(confidence: float | None) -> float:
+    """How strongly an automatic quote point is drawn: 0.35 (unsure) to 0.95 (sure)."""
+    return 0.9 if confidence is None else 0.35 + 0.6 * max(0.0, min(1.0, confidence))
 
 
 def pole_lines(timeline: Timeline) -> list[str]:

@@ -22,6 +22,7 @@ from quotes.timelines.charts import (
     evidence_note,
     line_segments,
     marked_shifts,
+    point_opacity,
     pole_lines,
     shift_label,
     spread_labels,
@@ -176,7 +177,7 @@ def _quote_point(obs: Observation, scale: _Scale, colour: str) -> str:
             f'{x + 6.5:.1f},{y:.1f} {x:.1f},{y + 6.5:.1f} {x - 6.5:.1f},{y:.1f}" '
             f'fill="{colour}" stroke="#111" stroke-width="1.2" {attrs}>{title}</polygon>'
         )
-    opacity = 0.9 if obs.confidence is None else 0.35 + 0.6 * max(0.0, min(1.0, obs.confidence))
+    opacity = point_opacity(obs.confidence)
     return (
         f'<circle class="quote" tabindex="0" cx="{x:.1f}" cy="{y:.1f}" r="4" '
         f'fill="#fff" stroke="{colour}" stroke-width="1.5" stroke-opacity="{opacity:.2f}" '

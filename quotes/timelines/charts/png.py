@@ -17,6 +17,7 @@ from quotes.timelines.charts import (
     evidence_note,
     line_segments,
     marked_shifts,
+    point_opacity,
     pole_lines,
     shift_label,
     spread_labels,
@@ -80,15 +81,16 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
         quotes = [o for p in points for o in p.observations]
         manual = [o for o in quotes if o.method == "manual"]
         auto = [o for o in quotes if o.method != "manual"]
-        if auto:  # hollow, small: an estimate
+        if auto:  # hollow, small, fainter the less confident: an estimate
+            from matplotlib.colors import to_rgba
+
             ax.scatter(
                 _days([o.span.midpoint for o in auto]),
                 [o.score for o in auto],
                 marker="o",
                 s=18,
                 facecolors="none",
-                edgecolors=colour,
-                alpha=0.7,
+                edgecolors=[to_rgba(colour, point_opacity(o.confidence)) for o in auto],
                 linewidths=0.9,
                 zorder=3,
             )
@@ -194,7 +196,7 @@ def _annotate(figure: Figure, ax: Axes, timeline: Timeline, shifts: Sequence[Shi
             (_days([shift.after.period.midpoint])[0], shift.after.score)
         )
         text = ax.annotate(
-            shift_label(shift),
+            shift_label(shift, basis=True),
             xy=(float(anchor[0]), float(anchor[1])),
             xycoords="figure pixels",
             textcoords="figure pixels",
@@ -220,6 +222,8 @@ def _annotate(figure: Figure, ax: Axes, timeline: Timeline, shifts: Sequence[Shi
     for text, (x, _, width, _, _), y in zip(texts, boxes, ys, strict=True):
         x = min(max(x, float(area.x0) + width / 2), float(area.x1) - width / 2)
         text.set_position((x, y))
+        # A label nearer its point is drawn over the arrows of labels further out.
+        text.set_zorder(5 + 1 / (1 + abs(y - float(text.xy[1]))))
 
 
 def _decorate(ax: Axes, timeline: Timeline) -> None:
