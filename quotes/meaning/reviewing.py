@@ -29,6 +29,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from quotes.errors import BadInputError, NotFoundError
+from quotes.records.quotes import manual_assessment
 from quotes.records.topics import get_topic
 from quotes.store.dates import format_date
 from quotes.store.models import Quote, QuoteTopic, StanceAssessment, TopicRejection
@@ -206,10 +207,17 @@ def suggestions(
 
 
 def reject_topic(session: Session, quote_id: int, topic: str) -> None:
-    """A person says the quote is not about the topic: remember it, drop link and stances."""
+    """A person says the quote is not about the topic: remember it, drop the link and
+    the automatic stance. A person's stance label on the topic is never dropped
+    silently: it must be removed first (bad input otherwise)."""
     found = get_topic(session, topic)
     if session.get(Quote, quote_id) is None:
         raise NotFoundError(f"no quote with id {quote_id}: see `quotes search` or `quotes export`.")
+    if manual_assessment(session, quote_id, found.id) is not None:
+        raise BadInputError(
+            f"quote {quote_id} has a person's stance label on {found.name}: remove it with "
+            f"`quotes stance unlabel {quote_id} --topic {found.name}` before calling it off-topic."
+        )
     if session.get(TopicRejection, (quote_id, found.id)) is None:
         session.add(TopicRejection(quote_id=quote_id, topic_id=found.id))
     _drop_pairs(session, found.id, [quote_id])
