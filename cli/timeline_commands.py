@@ -57,7 +57,8 @@ def timeline_table(timeline: Timeline) -> Table:
     method = "weighted mean" if timeline.method == "mean" else "log-odds"
     table = Table(
         title=f"Stance on {escape(timeline.topic)} by {timeline.granularity} ({method})",
-        caption="score -1 = against, +1 = favor the topic's proposition",
+        caption="score -1 = against, +1 = favor the topic's proposition; (thin): too "
+        "little evidence for a shift",
     )
     table.add_column("speaker", style="cyan")
     table.add_column("period")
@@ -78,7 +79,8 @@ def timeline_table(timeline: Timeline) -> Table:
                 f"{point.score:+.2f}",
                 score_bar(point.score),
                 str(point.n),
-                point.evidence.describe(),
+                point.evidence.describe()
+                + ("" if point.evidence.sufficient() else " [dim](thin)[/]"),
                 shown,
             )
     return table

@@ -169,12 +169,15 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
     return figure
 
 
-#: Pole texts longer than this are cut (with …) under the PNG's title.
-POLE_CHARS = 150
+#: Pole texts are wrapped at this many characters under the PNG's title (never cut:
+#: the proposition is what the scores mean).
+POLE_CHARS = 170
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= POLE_CHARS else text[: POLE_CHARS - 1].rstrip() + "\u2026"
+    import textwrap
+
+    return textwrap.fill(text, POLE_CHARS, subsequent_indent="    ")
 
 
 def _annotate(figure: Figure, ax: Axes, timeline: Timeline, shifts: Sequence[Shift]) -> None:
