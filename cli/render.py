@@ -78,7 +78,9 @@ def print_quote_detail(quote: dict[str, Any]) -> None:
         parts = [p for p in (source["outlet"], source["url"]) if p]
         console.print(f"  [dim]source:[/] {escape(' — '.join(parts))}")
     for link in quote["topic_links"]:
-        console.print(f"  [dim]topic:[/] {link['topic']} ({link['origin']})")
+        sure = link.get("confidence")
+        how = link["origin"] + ("" if sure is None else f", confidence {sure:.2f}")
+        console.print(f"  [dim]topic:[/] {link['topic']} ({how})")
     for stance in quote["stances"]:
         model = f", {stance['model']}" if stance.get("model") else ""
         console.print(

@@ -289,3 +289,18 @@ def test_off_topic_answers_and_a_persons_label(db: Database, stored: dict[str, i
     assert labelled not in {s.quote_id for s in ranked} and shaky not in {
         s.quote_id for s in ranked
     }
+
+
+def test_search_csv_and_show_carry_confidence(cli: Any, stored: dict[str, int]) -> None:
+    import csv
+    import io
+
+    out = cli.ok("search", "Greenland", "--mode", "text", "--csv").stdout
+    rows = {int(r["id"]): r for r in csv.DictReader(io.StringIO(out))}
+    theirs = rows[stored["Greenland is theirs."]]
+    assert theirs["auto_confidence"] == "sovereignty=0.450"
+    assert theirs["auto_stance"] == "sovereignty=favor:+0.800"
+    labelled = rows[stored["Greenland is not for sale."]]
+    assert labelled["stance"] == "sovereignty=favor" and labelled["auto_confidence"] == ""
+    shown = cli.ok("show", str(stored["Greenland is theirs."])).stdout
+    assert "favor +0.80 (auto, test, confidence 0.45)" in shown
