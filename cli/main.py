@@ -19,6 +19,7 @@ from . import (
     ingest_commands,
     meaning_commands,
     quote_commands,
+    serve_commands,
     speaker_commands,
     timeline_commands,
     topic_commands,
@@ -61,6 +62,7 @@ ingest_commands.register(app)
 meaning_commands.register(app)
 timeline_commands.register(app)
 demo_commands.register(app)
+serve_commands.register(app)
 app.add_typer(db_commands.app, name="db")
 app.add_typer(speaker_commands.app, name="speakers")
 app.add_typer(topic_commands.app, name="topics")
