@@ -11,6 +11,7 @@ status that fits: 400 bad input, 404 unknown id, 409 a choice is needed,
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from collections.abc import AsyncIterator
@@ -40,6 +41,8 @@ from quotes.serve.service import SpeakerChoiceNeeded
 from quotes.serve.settings import ServeSettings, check_settings
 from quotes.serve.warm import Keeper
 from quotes.store.engine import Database, build_engine, ensure_schema, open_database, resolve_url
+
+log = logging.getLogger("quotes.serve")
 
 #: PostgreSQL connections kept open for the request threads (more are opened
 #: under load, up to the overflow, and closed again).
@@ -182,5 +185,6 @@ def _error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
+        log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
         message = f"unexpected {type(exc).__name__} on the server; nothing was changed."
         return error_response(request, 500, message)
