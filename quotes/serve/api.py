@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 
 from quotes.errors import BadInputError, NotFoundError
@@ -162,8 +162,12 @@ def search_export(
     )
 
 
+#: Quote ids are 32-bit integers on PostgreSQL; a larger number cannot be one.
+QuoteId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The quote's id.")]
+
+
 @router.get("/quotes/{quote_id}", response_model=QuoteOut, summary="One quote")
-def get_quote(state: State, quote_id: int) -> dict[str, Any]:
+def get_quote(state: State, quote_id: QuoteId) -> dict[str, Any]:
     return service.quote(state.database, quote_id)
 
 
@@ -201,7 +205,7 @@ def add_quote(state: State, body: NewQuoteIn) -> dict[str, Any]:
     dependencies=[Write],
     summary="A person's stance label (it wins over the automatic one)",
 )
-def label_stance(state: State, quote_id: int, body: LabelIn) -> dict[str, Any]:
+def label_stance(state: State, quote_id: QuoteId, body: LabelIn) -> dict[str, Any]:
     return service.label(state.database, quote_id, body.topic, body.stance)
 
 

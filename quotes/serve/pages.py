@@ -10,10 +10,10 @@ the URL, never text a user typed.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
@@ -227,8 +227,11 @@ def search_page(request: Request) -> HTMLResponse:
 # --- quotes -------------------------------------------------------------------------
 
 
+QuoteId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
 @router.get("/quotes/{quote_id}", response_class=HTMLResponse)
-def quote_page(request: Request, quote_id: int) -> HTMLResponse:
+def quote_page(request: Request, quote_id: QuoteId) -> HTMLResponse:
     state = state_of(request)
     document = service.quote(state.database, quote_id)
     return render(
@@ -241,7 +244,7 @@ def quote_page(request: Request, quote_id: int) -> HTMLResponse:
 
 
 @router.post("/quotes/{quote_id}/label")
-async def label_form(request: Request, quote_id: int) -> Response:
+async def label_form(request: Request, quote_id: QuoteId) -> Response:
     state = state_of(request)
     form = await _form_for_write(request)
     try:

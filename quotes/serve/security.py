@@ -183,7 +183,8 @@ class GuardMiddleware:
                 ]
             await send(message)
 
-        if self.settings.local and not _local_host_header(headers.get("host", "")):
+        host = headers.get("host", "")
+        if self.settings.local and not _local_host_header(host, self.settings.extra_hosts):
             await _refuse(
                 send_with_headers,
                 421,
@@ -214,13 +215,13 @@ def _too_large(limit: int) -> str:
     return f"the upload is larger than the limit of {limit // (1024 * 1024)} MiB: nothing changed."
 
 
-def _local_host_header(host: str) -> bool:
+def _local_host_header(host: str, extra: tuple[str, ...] = ()) -> bool:
     if not host:
         return True  # HTTP/1.0 clients; the socket is loopback anyway
     name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
     if host.startswith("["):
         name = host[1:].split("]", 1)[0]
-    return is_local_host(name)
+    return is_local_host(name) or name.lower() in extra
 
 
 async def _refuse(send: Send, status: int, message: str) -> None:

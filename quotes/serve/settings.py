@@ -47,6 +47,9 @@ class ServeSettings:
     #: Load the embedding model at start-up (in the background) so searching
     #: by meaning never waits for it; tests turn it off.
     warm_model: bool = True
+    #: Host names accepted besides loopback ones on a local bind (a reverse
+    #: proxy's name, a test client's).
+    extra_hosts: tuple[str, ...] = ()
     #: Signs the CSRF and session cookies; new each start unless given.
     secret: str = field(default_factory=lambda: secrets.token_hex(32), repr=False)
 
