@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import socket
+import time
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -466,3 +470,49 @@ def test_pages_for_every_section(client: TestClient) -> None:
         assert response.status_code == 200, (path, response.text[:500])
     assert "Mark Rutte" in client.get("/?speaker=Mark+Rutte").text
     assert client.get("/?q=x&since=never").status_code == 400
+
+
+def test_serve_command_refuses_unsafe_or_bad_settings(run_cli: Any, tmp_path: Path) -> None:
+    db = str(tmp_path / "q.db")
+    open_bind = run_cli("serve", "--host", "0.0.0.0", "--db", db)
+    assert open_bind.exit_code == 2
+    assert "refusing to listen on '0.0.0.0' without --token" in open_bind.output
+    bad_port = run_cli("serve", "--port", "70000", "--db", db)
+    assert bad_port.exit_code == 2 and "invalid --port 70000" in bad_port.output
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        busy = run_cli("serve", "--port", port, "--db", db)
+    assert busy.exit_code == 1 and f"cannot listen on 127.0.0.1:{port}" in busy.output
+
+
+def test_searches_answer_while_a_long_import_runs(client: TestClient) -> None:
+    rows = "".join(
+        f"Statement number {i} about tariffs and trade.,Importer {i % 50},2024-01\n"
+        for i in range(30_000)
+    )
+    data = ("text,speaker,date\n" + rows).encode()
+    headers = {"x-csrf-token": csrf_of(client)}
+    upload = client.post(
+        "/api/v1/imports",
+        files={"file": ("big.csv", data)},
+        data={"dry_run": "false"},
+        headers=headers,
+    )
+    assert upload.status_code == 202, upload.text
+    job_id = upload.json()["id"]
+    answered_while_running = 0
+    for _ in range(200):
+        state = client.get(f"/api/v1/imports/{job_id}").json()
+        if state["state"] == "done":
+            break
+        started = time.perf_counter()
+        response = client.get("/api/v1/search", params={"q": "Arctic", "mode": "text"})
+        assert response.status_code == 200 and response.json()["results"]
+        assert time.perf_counter() - started < 5
+        if client.get(f"/api/v1/imports/{job_id}").json()["state"] == "running":
+            answered_while_running += 1
+    job = client.app.state.quotes.jobs.wait(job_id, timeout=300)  # type: ignore[attr-defined]
+    assert job.state == "done" and job.summary and job.summary["added"] == 30_000
+    assert answered_while_running >= 1
