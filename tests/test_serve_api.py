@@ -451,6 +451,8 @@ def test_openapi_document_describes_the_api(client: TestClient) -> None:
     error = document["paths"]["/api/v1/quotes/{quote_id}"]["get"]["responses"]["404"]
     assert error["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
     assert client.get("/docs").status_code == 404  # no CDN-loaded docs page
+    page = client.get("/api")
+    assert page.status_code == 200 and "GET /api/v1/search" in page.text
 
 
 def test_pages_for_every_section(client: TestClient) -> None:

@@ -492,6 +492,35 @@ def import_job_page(request: Request, job_id: str) -> HTMLResponse:
     return render(request, "import_job.html", job=job, info=job.to_dict())
 
 
+# --- the API, for people ------------------------------------------------------------------
+
+
+@router.get("/api", response_class=HTMLResponse)
+def api_page(request: Request) -> HTMLResponse:
+    """The OpenAPI document as a page (FastAPI's own docs pages load scripts from a CDN)."""
+    document = request.app.openapi()
+    operations = []
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            body = operation.get("requestBody", {}).get("content", {})
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": operation.get("summary", ""),
+                    "parameters": operation.get("parameters", []),
+                    "body": ", ".join(body),
+                }
+            )
+    return render(
+        request,
+        "api.html",
+        operations=operations,
+        version=document.get("openapi", ""),
+        writes_need_token=state_of(request).settings.writes_need_token,
+    )
+
+
 # --- login ---------------------------------------------------------------------------------
 
 
