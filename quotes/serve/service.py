@@ -9,6 +9,7 @@ the public Python API changes nothing above this module.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -340,7 +341,6 @@ def topic_names(database: Database) -> list[str]:
 
 def topic(database: Database, name: str, *, by: str = "month") -> dict[str, Any]:
     """A topic's poles, every speaker's position side by side, and its stance groups."""
-    from quotes.meaning.clusters import cluster_topic
     from quotes.timelines.query import load_observations
 
     validate_granularity(by)
@@ -355,7 +355,7 @@ def topic(database: Database, name: str, *, by: str = "month") -> dict[str, Any]
             )
         )
         observations, undated = load_observations(session, topic_ids=[found.id])
-        groups = [g.to_dict(i) for i, g in enumerate(cluster_topic(session, found.name), 1)]
+        groups = _clusters(session, found)
         document: dict[str, Any] = {
             "name": found.name,
             "description": found.description,
@@ -381,6 +381,42 @@ def topic(database: Database, name: str, *, by: str = "month") -> dict[str, Any]
         found.name, granularity, "mean", top, build_points(chosen, granularity, "mean")
     )
     return document
+
+
+_CLUSTERS: dict[tuple[str, int], tuple[tuple[Any, ...], list[dict[str, Any]]]] = {}
+_CLUSTERS_LOCK = threading.Lock()
+
+
+def _clusters(session: Session, topic: Topic) -> list[dict[str, Any]]:
+    """The topic's stance groups, computed again only when its assessments changed.
+
+    k-means over a topic's quotes takes seconds on a busy machine, too long
+    for every page view; the stamp (how many assessments, the newest id and
+    the sum of their scores) changes with any new, removed or relabelled one.
+    """
+    from threadpoolctl import threadpool_limits
+
+    from quotes.meaning.clusters import cluster_topic
+
+    stamp = tuple(
+        session.execute(
+            select(
+                func.count(StanceAssessment.id),
+                func.max(StanceAssessment.id),
+                func.sum(StanceAssessment.score),
+            ).where(StanceAssessment.topic_id == topic.id)
+        ).one()
+    )
+    key = (session.get_bind().engine.url.render_as_string(hide_password=False), topic.id)
+    with _CLUSTERS_LOCK:
+        cached = _CLUSTERS.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    with threadpool_limits(1):  # one request must not take every core's threads
+        groups = [g.to_dict(i) for i, g in enumerate(cluster_topic(session, topic.name), 1)]
+    with _CLUSTERS_LOCK:
+        _CLUSTERS[key] = (stamp, groups)
+    return groups
 
 
 # --- timelines and shifts ----------------------------------------------------
