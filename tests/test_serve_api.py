@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import socket
 import time
 from pathlib import Path
@@ -470,6 +471,9 @@ def test_pages_for_every_section(client: TestClient) -> None:
     ):
         response = client.get(path)
         assert response.status_code == 200, (path, response.text[:500])
+        # The CSP allows no inline script or style: the pages must not need any.
+        assert not re.search(r"<script(?![^>]*\bsrc=)", response.text), path
+        assert " style=" not in response.text and " on" + "click=" not in response.text, path
     assert "Mark Rutte" in client.get("/?speaker=Mark+Rutte").text
     assert client.get("/?q=x&since=never").status_code == 400
 
