@@ -522,3 +522,18 @@ def test_searches_answer_while_a_long_import_runs(client: TestClient) -> None:
     job = client.app.state.quotes.jobs.wait(job_id, timeout=300)  # type: ignore[attr-defined]
     assert job.state == "done" and job.summary and job.summary["added"] == 30_000
     assert answered_while_running >= 1
+
+
+def test_link_a_topic_by_hand(client: TestClient) -> None:
+    linked = client.post("/api/v1/quotes/1/topics", json={"topic": "tariffs"})
+    assert linked.status_code == 200, linked.text
+    links = {link["topic"]: link["origin"] for link in linked.json()["topic_links"]}
+    assert links["tariffs"] == "manual"
+    assert client.post("/api/v1/quotes/1/topics", json={"topic": "weather"}).status_code == 400
+    assert client.post("/api/v1/quotes/999999/topics", json={"topic": "tariffs"}).status_code == 404
+    token = csrf_of(client, "/quotes/2")
+    form = client.post(
+        "/quotes/2/link", data={"topic": "security", "csrf_token": token}, follow_redirects=True
+    )
+    assert form.status_code == 200 and "Topic linked" in form.text
+    assert "security" in client.get("/api/v1/quotes/2").json()["topics"]

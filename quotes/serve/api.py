@@ -37,6 +37,7 @@ from quotes.serve.schemas import (
     SpeakerOut,
     SpeakerSummaryOut,
     TimelineRowOut,
+    TopicIn,
     TopicOut,
     TopicSummaryOut,
 )
@@ -207,6 +208,17 @@ def add_quote(state: State, body: NewQuoteIn) -> dict[str, Any]:
 )
 def label_stance(state: State, quote_id: QuoteId, body: LabelIn) -> dict[str, Any]:
     return service.label(state.database, quote_id, body.topic, body.stance)
+
+
+@router.post(
+    "/quotes/{quote_id}/topics",
+    response_model=QuoteOut,
+    responses=WRITE_ERRORS,
+    dependencies=[Write],
+    summary="Link the quote to a topic by hand",
+)
+def link_topic(state: State, quote_id: QuoteId, body: TopicIn) -> dict[str, Any]:
+    return service.link(state.database, quote_id, body.topic)
 
 
 @router.get("/speakers", response_model=list[SpeakerSummaryOut], summary="Every speaker")

@@ -41,6 +41,7 @@ DONE = {
     "added": "Statement recorded.",
     "existing": "Already recorded: this is the existing quote (any new source was attached).",
     "labelled": "Stance label saved. It wins over the automatic estimate.",
+    "linked": "Topic linked. No automatic run removes a person's link.",
     "saved": "Quotations saved.",
     "login": "Logged in: you can make changes.",
     "logout": "Logged out.",
@@ -256,6 +257,19 @@ async def label_form(request: Request, quote_id: QuoteId) -> Response:
         topics = await run_in_threadpool(service.topic_names, state.database)
         return render(request, "quote.html", 400, quote=document, topics=topics, error=str(exc))
     return _redirect(f"/quotes/{quote_id}", "labelled")
+
+
+@router.post("/quotes/{quote_id}/link")
+async def link_form(request: Request, quote_id: QuoteId) -> Response:
+    state = state_of(request)
+    form = await _form_for_write(request)
+    try:
+        await run_in_threadpool(service.link, state.database, quote_id, _text(form, "topic"))
+    except BadInputError as exc:
+        document = await run_in_threadpool(service.quote, state.database, quote_id)
+        topics = await run_in_threadpool(service.topic_names, state.database)
+        return render(request, "quote.html", 400, quote=document, topics=topics, error=str(exc))
+    return _redirect(f"/quotes/{quote_id}", "linked")
 
 
 # --- speakers and topics ----------------------------------------------------------------

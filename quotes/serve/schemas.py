@@ -106,6 +106,12 @@ class LabelIn(BaseModel):
     stance: str = Field(max_length=10, description="favor, against or neutral")
 
 
+class TopicIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    topic: str = Field(max_length=100)
+
+
 class SpeakerSummaryOut(_Open):
     name: str
     aliases: list[str]

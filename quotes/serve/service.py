@@ -203,6 +203,18 @@ def label(database: Database, quote_id: int, topic: str, stance: str) -> dict[st
         return quote_to_dict(get_quote(session, quote_id))
 
 
+def link(database: Database, quote_id: int, topic: str) -> dict[str, Any]:
+    """A person's link of the quote to a topic (no automatic run removes it)."""
+    from quotes.records.quotes import link_topics
+
+    with database.session(write=True) as session:
+        found = get_topic(session, topic)
+        get_quote(session, quote_id)
+        link_topics(session, quote_id, [found])
+        session.expire_all()
+        return quote_to_dict(get_quote(session, quote_id))
+
+
 # --- speakers ---------------------------------------------------------------
 
 
