@@ -27,12 +27,8 @@ import numpy.typing as npt
 
 Vector = npt.NDArray[np.float64]
 
-#: The confidence from which an automatic stance counts as evidence in
-#: shifts, positions, charts and the ``--stance`` filter (unless the user
-#: passes ``--min-confidence``). Chosen on the manifesto benchmark as the
-#: bar above which zero-shot labels were right at least 85 % of the time;
-#: see the README's stance section for the coverage it leaves.
-DEFAULT_MIN_CONFIDENCE = 0.7
+# The default bar (DEFAULT_MIN_CONFIDENCE) lives in quotes.vocabulary, the one
+# place every output and benchmark reads it from.
 
 #: Zero-shot stance: P(right) = sigmoid(A + B * |score|) for a favor or
 #: against label (score on the tanh scale of quotes.meaning.scoring).
