@@ -1,27 +1,26 @@
-"""Shared CLI pieces: the --db option, error handling, one session per command.
+"""Shared CLI pieces: the --db option, error handling, the API object per command.
 
 Every command accepts ``--db`` itself (so it may come after the sub-command
 name) and the root callback accepts it too (before the name); the innermost
 value wins. Library errors become exit codes in :class:`QuotesGroup`, so a
-command body is only: parse, call one library function, render.
+command body is only: parse, call one public-API method (:mod:`quotes.api`), render.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from sqlalchemy.orm import Session
 from typer.core import TyperGroup
 
 from quotes.errors import QuotesError
-from quotes.store.engine import Database, open_database
+
+if TYPE_CHECKING:
+    from quotes.api import QuotesDatabase
 
 
 class _CurrentConsole:
@@ -67,7 +66,23 @@ def fail(message: str, code: int = 1) -> None:
 
 
 class QuotesGroup(TyperGroup):
-    """The root command group: turns library errors into messages and exit codes."""
+    """The root command group: turns library errors into messages and exit codes,
+    and tidies every command's help (:mod:`quotes.cli.help_text`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .help_text import tidy
+
+        tidy(self)
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        # Typer adds the completion options after __init__: tidy them here.
+        from .help_text import tidy_param
+
+        params = super().get_params(ctx)
+        for param in params:
+            tidy_param(param)
+        return params
 
     def invoke(self, ctx: Any) -> Any:  # typer's vendored click Context
         _GROUP_DB.set(ctx.params.get("db"))  # reset per invocation (tests reuse a thread)
@@ -114,16 +129,11 @@ def db_target(db: str | None) -> str | None:
     return db if db is not None else _GROUP_DB.get()
 
 
-def database(db: str | None, *, migrate: bool = True) -> Database:
-    """Open the database the command should use (creating a new one at head)."""
-    return open_database(db_target(db), migrate=migrate)
+def open_db(db: str | None, *, migrate: bool = True) -> QuotesDatabase:
+    """The public API on the database the command should use (a new one is created)."""
+    from quotes.api import open as open_quotes
 
-
-@contextmanager
-def session(db: str | None, *, write: bool = False) -> Iterator[Session]:
-    """The command's one transaction."""
-    with database(db).session(write=write) as active:
-        yield active
+    return open_quotes(db_target(db), migrate=migrate)
 
 
 def echo_json(document: Any) -> None:

@@ -6,9 +6,7 @@ from typing import Annotated
 
 import typer
 
-from quotes.store.engine import current_revision
-
-from .common import DbOption, database, say
+from .common import DbOption, open_db, say
 
 app = typer.Typer(
     help="Move the database schema between revisions (Alembic).", no_args_is_help=True
@@ -21,11 +19,8 @@ def upgrade(
     db: DbOption = None,
 ) -> None:
     """Upgrade the schema to REVISION (default: the newest)."""
-    from quotes.store import migrate  # Alembic loads only for these commands
-
-    target = database(db, migrate=False)
-    migrate.upgrade(target, revision)
-    say(f"Database is at revision {current_revision(target) or 'base'}.")
+    state = open_db(db, migrate=False).upgrade(revision)
+    say(f"Database is at revision {state.current or 'base'}.")
 
 
 @app.command()
@@ -34,20 +29,15 @@ def downgrade(
     db: DbOption = None,
 ) -> None:
     """Downgrade the schema to REVISION (``base`` removes every table)."""
-    from quotes.store import migrate  # Alembic loads only for these commands
-
-    target = database(db, migrate=False)
-    migrate.downgrade(target, revision)
-    say(f"Database is at revision {current_revision(target) or 'base'}.")
+    state = open_db(db, migrate=False).downgrade(revision)
+    say(f"Database is at revision {state.current or 'base'}.")
 
 
 @app.command()
 def current(db: DbOption = None) -> None:
     """Print the database's revision and whether it is the newest."""
-    from quotes.store import migrate  # Alembic loads only for these commands
-
-    revision = current_revision(database(db, migrate=False))
-    head = migrate.head_revision()
+    state = open_db(db, migrate=False).schema()
+    revision, head = state.current, state.head
     if revision is None:
         say(f"base (empty database; newest revision is {head})")
     elif revision == head:

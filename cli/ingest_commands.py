@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from quotes.errors import BadInputError
-
-from .common import DbOption, JsonOption, console, database, echo_json, err_console, say
+from .common import DbOption, JsonOption, console, echo_json, err_console, open_db, say
+from .wording import counted, plural
 
 if TYPE_CHECKING:
     from quotes.ingest.importing.run import ImportSummary, Progress
+    from quotes.results import Extraction
 
 SHOWN_REJECTS = 10
 
@@ -62,22 +62,21 @@ def import_command(
     db: DbOption = None,
 ) -> None:
     """Import statements from a file; rows that fail are reported with their line."""
-    from quotes.ingest.importing.run import ImportOptions, import_file
-
-    options = ImportOptions(
-        format=format,
-        header=not no_header,
-        mapping=tuple(map or ()),
-        date_format=date_format,
-        encoding=encoding,
-        rejects=rejects,
-        dry_run=dry_run,
-        strict=strict,
-        batch_size=batch_size,
-    )
-    target = database(db)
+    quotes_db = open_db(db)
     with _ProgressBar(enabled=err_console.is_terminal) as bar:
-        summary = import_file(target, file, options, progress=bar.update)
+        summary = quotes_db.import_file(
+            sys.stdin.buffer if file == "-" else file,
+            format=format,
+            header=not no_header,
+            mapping=map or (),
+            date_format=date_format,
+            encoding=encoding,
+            rejects=rejects,
+            dry_run=dry_run,
+            strict=strict,
+            batch_size=batch_size,
+            progress=bar.update,
+        )
     if json:
         echo_json(summary.to_dict())
     else:
@@ -89,12 +88,13 @@ def _print_summary(summary: ImportSummary, rejects: Path | None) -> None:
     added = "would be added" if summary.dry_run else "added"
     rate = f", {summary.rows / summary.seconds:,.0f} rows/s" if summary.seconds > 0 else ""
     say(
-        f"{verb} {summary.file}: {summary.added:,} {added}, {summary.merged:,} merged "
-        f"duplicates, {summary.rejected:,} rejected ({summary.rows:,} rows in "
+        f"{verb} {summary.file}: {summary.added:,} {added}, "
+        f"{counted(summary.merged, 'merged duplicate', separators=True)}, "
+        f"{summary.rejected:,} rejected ({counted(summary.rows, 'row', separators=True)} in "
         f"{summary.seconds:.1f} s{rate})."
     )
     if summary.speakers_created:
-        say(f"New speakers: {summary.speakers_created:,}.")
+        say(f"New {plural(summary.speakers_created, 'speaker')}: {summary.speakers_created:,}.")
     if summary.rows == 0:
         say("The file has no data rows.")
     for item in summary.rejects[:SHOWN_REJECTS]:
@@ -102,7 +102,8 @@ def _print_summary(summary: ImportSummary, rejects: Path | None) -> None:
     if summary.rejected > SHOWN_REJECTS:
         where = f"all in {rejects}" if rejects else "pass --rejects FILE to get them all"
         err_console.print(
-            f"... and {summary.rejected - SHOWN_REJECTS:,} more rejected rows ({where}).",
+            f"... and {summary.rejected - SHOWN_REJECTS:,} more rejected "
+            f"{plural(summary.rejected - SHOWN_REJECTS, 'row')} ({where}).",
             markup=False,
         )
     for item in summary.similar_speakers[:SHOWN_REJECTS]:
@@ -114,7 +115,9 @@ def _print_summary(summary: ImportSummary, rejects: Path | None) -> None:
         )
     if len(summary.similar_speakers) > SHOWN_REJECTS:
         more = len(summary.similar_speakers) - SHOWN_REJECTS
-        err_console.print(f"... and {more} more close names (see --json).", markup=False)
+        err_console.print(
+            f"... and {more} more close {plural(more, 'name')} (see --json).", markup=False
+        )
 
 
 class _ProgressBar:
@@ -184,39 +187,21 @@ def extract_command(
     db: DbOption = None,
 ) -> None:
     """Find the quotations in a news article and attribute each to its speaker."""
-    from quotes.ingest.articles import extract_article, read_article, save_candidates
-    from quotes.records.sources import validate_url
-    from quotes.store.dates import optional_date
-
-    optional_date(date)
-    validate_url(source)
-    text = read_article(_read_bytes(file), encoding=encoding, name=_name(file))
-    target = database(db)
-    with target.session(write=save) as active:
-        found = extract_article(active, text)
-        saved = (
-            save_candidates(
-                active,
-                found.candidates,
-                text,
-                date=date,
-                source_url=source,
-                outlet=outlet,
-                new_speaker=new_speaker,
-            )
-            if save
-            else []
-        )
-    by_start = {item.candidate.start: item for item in saved}
+    found = open_db(db).extract(
+        sys.stdin.buffer.read() if file == "-" else Path(file),
+        save=save,
+        date=date,
+        source=source,
+        outlet=outlet,
+        new_speaker=new_speaker,
+        encoding=encoding,
+        name=_name(file),
+    )
     if json:
-        echo_json(
-            [
-                by_start[c.start].to_dict() if c.start in by_start else c.to_dict()
-                for c in found.candidates
-            ]
-        )
+        echo_json(found.to_dict())
     else:
-        _print_candidates(found.candidates, by_start)
+        _print_candidates(found)
+    text = found.text
     for offset in found.unclosed:
         line = text.count("\n", 0, offset) + 1
         err_console.print(
@@ -224,21 +209,27 @@ def extract_command(
             markup=False,
         )
     if save:
-        skipped = sum(1 for c in found.candidates if c.speaker is None)
-        new = sum(1 for s in saved if s.created)
-        message = f"Saved {len(saved)} quotations ({new} new, {len(saved) - new} already recorded)"
+        skipped = found.without_speaker
+        saved = [q for q in found.quotations if q.id is not None]
+        new = sum(1 for q in saved if q.created)
+        message = (
+            f"Saved {counted(len(saved), 'quotation')} "
+            f"({new} new, {len(saved) - new} already recorded)"
+        )
         if skipped:
-            message += f"; {skipped} without a speaker were not saved"
+            message += f"; {skipped} without a speaker {plural(skipped, 'was')} not saved"
         err_console.print(message + ".", markup=False)
 
 
-def _print_candidates(candidates: list[Any], saved: dict[int, Any]) -> None:
+def _print_candidates(found: Extraction) -> None:
+    candidates = found.quotations
     if not candidates:
         say("No quotations found.")
         return
     from rich.table import Table
 
-    table = Table(title=f"{len(candidates)} quotations", show_lines=False)
+    saved = any(c.id is not None for c in candidates)
+    table = Table(title=counted(len(candidates), "quotation"), show_lines=False)
     for column in ("speaker", "quotation", "cue", "kind"):
         table.add_column(column, overflow="fold")
     if saved:
@@ -247,26 +238,13 @@ def _print_candidates(candidates: list[Any], saved: dict[int, Any]) -> None:
         kind = "partial quote" if candidate.partial else candidate.kind
         cells = [candidate.speaker or "?", candidate.text, candidate.cue or "", kind]
         if saved:
-            item = saved.get(candidate.start)
-            cells.append(str(item.quote_id) if item else "")
+            cells.append(str(candidate.id) if candidate.id is not None else "")
         table.add_row(*cells)
     console.print(table)
 
 
 def _name(file: str) -> str:
     return "standard input" if file == "-" else repr(file)
-
-
-def _read_bytes(file: str) -> bytes:
-    if file == "-":
-        return sys.stdin.buffer.read()
-    path = Path(file)
-    if path.is_dir():
-        raise BadInputError(f"cannot read {file!r}: it is a directory.")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise BadInputError(f"cannot read {file!r}: {exc.strerror or exc}.") from None
 
 
 def register(app: typer.Typer) -> None:

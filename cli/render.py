@@ -11,7 +11,9 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
+from quotes.results import QuoteRecord
 from quotes.search.fulltext import HIGHLIGHT
+from quotes.vocabulary import Method, effective_per_topic
 
 from .common import console
 
@@ -24,12 +26,11 @@ def highlighted(snippet: str) -> str:
 
 
 def stance_text(quote: dict[str, Any]) -> str:
-    effective: dict[str, dict[str, Any]] = {}
-    for stance in quote["stances"]:  # manual sorts first and wins
-        effective.setdefault(stance["topic"], stance)
+    """The stance that counts on each topic (a person's label wins), in one line."""
+    effective = effective_per_topic(QuoteRecord.from_dict(quote).stances)
     return ", ".join(
-        f"{topic}: {s['label']} ({s['score']:+.2f}{', manual' if s['method'] == 'manual' else ''})"
-        for topic, s in effective.items()
+        f"{s.topic}: {s.label} ({s.score:+.2f}{', manual' if s.method == Method.MANUAL else ''})"
+        for s in effective
     )
 
 

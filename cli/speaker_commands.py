@@ -8,10 +8,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from quotes.records.speakers import add_alias, add_speaker, list_speakers, merge_speakers
-
-from .common import CsvOption, DbOption, JsonOption, console, echo_json, remember_db, say, session
+from .common import CsvOption, DbOption, JsonOption, console, echo_json, open_db, remember_db, say
 from .render import write_csv
+from .wording import counted
 
 app = typer.Typer(help="Speakers and the names they are known by.", no_args_is_help=True)
 
@@ -25,8 +24,7 @@ def speakers(db: DbOption = None) -> None:
 @app.command("list")
 def list_command(db: DbOption = None, json: JsonOption = False, csv: CsvOption = False) -> None:
     """List speakers with aliases, roles and quote counts."""
-    with session(db) as active:
-        rows = [s.__dict__ for s in list_speakers(active)]
+    rows = [s.to_dict() for s in open_db(db).speakers.list()]
     if json:
         echo_json(rows)
     elif csv:
@@ -67,20 +65,17 @@ def add_command(
     db: DbOption = None,
 ) -> None:
     """Add a speaker with aliases and a role."""
-    with session(db, write=True) as active:
-        speaker = add_speaker(
-            active,
-            name,
-            aliases=alias or [],
-            role=role,
-            organisation=organisation,
-            role_from=role_from,
-            role_to=role_to,
-            country=country,
-            party=party,
-            wikidata_id=wikidata,
-        )
-        shown = speaker.name
+    shown = open_db(db).speakers.add(
+        name,
+        aliases=alias or (),
+        role=role,
+        organisation=organisation,
+        role_from=role_from,
+        role_to=role_to,
+        country=country,
+        party=party,
+        wikidata=wikidata,
+    )
     say(f"Added speaker {shown}.")
 
 
@@ -91,8 +86,7 @@ def alias_command(
     db: DbOption = None,
 ) -> None:
     """Make ALIAS another name of speaker NAME (case-insensitive)."""
-    with session(db, write=True) as active:
-        shown = add_alias(active, name, alias).name
+    shown = open_db(db).speakers.alias(name, alias)
     say(f"{alias} now resolves to {shown}.")
 
 
@@ -103,10 +97,9 @@ def merge_command(
     db: DbOption = None,
 ) -> None:
     """Move every quote and alias of FROM to INTO in one transaction."""
-    with session(db, write=True) as active:
-        result = merge_speakers(active, source, target)
+    result = open_db(db).speakers.merge(source, target)
     say(
-        f"Merged {source} into {result.into}: {result.moved_quotes} quotes moved, "
-        f"{result.merged_duplicates} duplicates combined; aliases moved: "
+        f"Merged {source} into {result.into}: {counted(result.moved_quotes, 'quote')} moved, "
+        f"{counted(result.merged_duplicates, 'duplicate')} combined; aliases moved: "
         f"{', '.join(result.moved_aliases)}"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -9,10 +10,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from quotes.errors import BadInputError
 from quotes.timelines.aggregate import Timeline
 from quotes.timelines.shifts import DEFAULT_THRESHOLD, Shift
 
-from .common import DbOption, JsonOption, console, database, echo_json, err_console
+from .common import DbOption, JsonOption, console, echo_json, err_console, open_db
+from .wording import counted, plural
 
 ByOption = Annotated[str, typer.Option("--by", help="Period: day, month, quarter or year.")]
 ScoreOption = Annotated[
@@ -74,8 +77,13 @@ def timeline_table(timeline: Timeline) -> Table:
 def timeline(
     topic: Annotated[str, typer.Option("--topic", help="The topic (see `quotes topics list`).")],
     speaker: Annotated[
-        list[str], typer.Option("--speaker", help="A speaker (any alias); repeat for more.")
-    ],
+        list[str] | None,
+        typer.Option(
+            "--speaker",
+            help="A speaker (any alias); repeat for more "
+            "(default: the five with the most assessed quotes on the topic).",
+        ),
+    ] = None,
     by: ByOption = "month",
     score: ScoreOption = "mean",
     format: Annotated[
@@ -95,22 +103,23 @@ def timeline(
     db: DbOption = None,
 ) -> None:
     """A stance timeline: one score per speaker and period, with the quotes behind it."""
-    from quotes.timelines.output import output_path, validate_format, write_timeline
-    from quotes.timelines.query import build_timeline
+    from quotes.timelines.output import output_path, render_timeline, validate_format
 
     fmt = validate_format(format)
     path = output_path(fmt, output)
-    with database(db).session() as active:
-        found = build_timeline(active, topic, speaker, by=by, score=score, since=since, until=until)
+    if fmt == "parquet" and path is None and sys.stdout.isatty():
+        raise BadInputError("parquet is binary: give --output FILE or redirect stdout.")
+    found = open_db(db).timeline(topic, speaker or (), by=by, score=score, since=since, until=until)
     if found.undated:
         err_console.print(
-            f"Note: {found.undated} assessed quote(s) without a date are not on the timeline.",
+            f"Note: {counted(found.undated, 'assessed quote')} without a date "
+            f"{plural(found.undated, 'is', 'are')} not on the timeline.",
             markup=False,
         )
     if not found.points:
-        who = ", ".join(found.speakers)
+        who = f" by {', '.join(found.speakers)}" if found.speakers else ""
         err_console.print(
-            f"No dated quotes by {who} with a stance on {found.topic!r}: nothing to chart "
+            f"No dated quotes{who} with a stance on {found.topic!r}: nothing to chart "
             "(add quotes, then run `quotes stance assign`).",
             markup=False,
         )
@@ -120,11 +129,27 @@ def timeline(
     if fmt == "table":
         _print_table(found, path)
         return
-    from quotes.timelines.shifts import detect_shifts
+    data = render_timeline(found, fmt)
+    if path is None:
+        _write_stdout(data, text=fmt in ("csv", "json"))
+        return
+    from quotes.exports.files import atomic_output
 
-    write_timeline(found, detect_shifts(found.points), fmt, path)
-    if path is not None:
-        err_console.print(f"Wrote {len(found.points)} periods ({fmt}) to {path}", markup=False)
+    with atomic_output(path, binary=True) as handle:
+        handle.write(data)
+    err_console.print(
+        f"Wrote {counted(len(found.points), 'period')} ({fmt}) to {path}", markup=False
+    )
+
+
+def _write_stdout(data: bytes, *, text: bool) -> None:
+    if text:
+        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _print_table(found: Timeline, path: Path | None) -> None:
@@ -179,12 +204,9 @@ def shifts(
     db: DbOption = None,
 ) -> None:
     """Points where a speaker's stance on a topic changed, with the quotes before and after."""
-    from quotes.timelines.query import find_shifts
-
-    with database(db).session() as active:
-        found = find_shifts(
-            active, topic=topic, speaker=speaker, by=by, score=score, threshold=threshold
-        )
+    found = open_db(db).shifts(
+        topic=topic, speaker=speaker, by=by, score=score, threshold=threshold
+    )
     if json:
         echo_json([s.to_dict() for s in found])
         return

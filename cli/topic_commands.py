@@ -8,9 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from quotes.records.topics import add_topic, list_topics
-
-from .common import CsvOption, DbOption, JsonOption, console, echo_json, remember_db, say, session
+from .common import CsvOption, DbOption, JsonOption, console, echo_json, open_db, remember_db, say
 from .render import write_csv
 
 app = typer.Typer(help="Topics and their favor/against poles.", no_args_is_help=True)
@@ -25,8 +23,7 @@ def group(db: DbOption = None) -> None:
 @app.command("list")
 def list_command(db: DbOption = None, json: JsonOption = False, csv: CsvOption = False) -> None:
     """List topics with their poles and how many quotes each has."""
-    with session(db) as active:
-        topics = [t.to_dict() for t in list_topics(active)]
+    topics = [t.to_dict() for t in open_db(db).topics.list()]
     if json:
         echo_json(topics)
     elif csv:
@@ -49,6 +46,5 @@ def add_command(
     db: DbOption = None,
 ) -> None:
     """Define a topic; stance labels are relative to its --favor pole."""
-    with session(db, write=True) as active:
-        topic = add_topic(active, name, description=description, favor=favor, against=against)
-    say(f"Added topic {topic.name}.")
+    shown = open_db(db).topics.add(name, description=description, favor=favor, against=against)
+    say(f"Added topic {shown}.")

@@ -30,6 +30,7 @@ from quotes.records.topics import get_topic
 from quotes.search.semantic import vector_matrix
 from quotes.store.dates import format_date
 from quotes.store.models import Quote, QuoteTopic, StanceAssessment
+from quotes.vocabulary import manual_wins
 
 STANCE_WEIGHT = 3.0
 COMPONENTS = 5
@@ -97,7 +98,7 @@ def _members(session: Session, topic_id: int, speaker_id: int | None) -> list[Me
     chosen: dict[int, tuple[Quote, StanceAssessment]] = {}
     for quote, assessment in session.execute(statement):
         held = chosen.get(quote.id)
-        if held is None or (assessment.method == "manual" and held[1].method != "manual"):
+        if held is None or manual_wins(assessment.method, held[1].method):
             chosen[quote.id] = (quote, assessment)
     return [
         Member(

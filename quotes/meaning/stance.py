@@ -30,13 +30,10 @@ from quotes.meaning.topic_profiles import TopicProfile, build_profile
 from quotes.meaning.vectors import Progress, embed_missing
 from quotes.records.quotes import link_topics, manual_assessment
 from quotes.records.topics import get_topic
-from quotes.search.filters import validate_stance_label
 from quotes.search.semantic import VectorMatrix, vector_matrix
 from quotes.store.engine import Database
 from quotes.store.models import Quote, QuoteTopic, StanceAssessment, Topic
-
-#: The score stored with a manual label.
-MANUAL_SCORES = {"favor": 1.0, "against": -1.0, "neutral": 0.0}
+from quotes.vocabulary import LABEL_SCORES, Method, effective_stance, stance_label
 
 
 @dataclass
@@ -107,12 +104,14 @@ def _assign_topic(
         link.quote_id: link
         for link in session.scalars(select(QuoteTopic).where(QuoteTopic.topic_id == topic.id))
     }
-    manual_links = sorted(q for q, link in links.items() if link.origin == "manual")
+    manual_links = sorted(q for q, link in links.items() if link.origin == Method.MANUAL)
     assessments = list(
         session.scalars(select(StanceAssessment).where(StanceAssessment.topic_id == topic.id))
     )
     manual_labels = sorted(
-        (a.quote_id, a.label) for a in assessments if a.method == "manual" and a.quote_id in row_of
+        (a.quote_id, a.label)
+        for a in assessments
+        if a.method == Method.MANUAL and a.quote_id in row_of
     )
     example_rows = [row_of[q] for q in manual_links if q in row_of]
     label_rows = [row_of[q] for q, _ in manual_labels]
@@ -137,7 +136,7 @@ def _assign_topic(
     relevance = profile.relevance(vectors.matrix)
     auto_ids = {int(q) for q in vectors.ids[about]} - set(manual_links)
     for quote_id, link in links.items():
-        if link.origin == "auto" and quote_id not in auto_ids:
+        if link.origin == Method.AUTO and quote_id not in auto_ids:
             session.delete(link)
             outcome.links_removed += 1
     for quote_id in auto_ids:
@@ -146,7 +145,10 @@ def _assign_topic(
         if current is None:
             session.add(
                 QuoteTopic(
-                    quote_id=quote_id, topic_id=topic.id, origin="auto", confidence=confidence
+                    quote_id=quote_id,
+                    topic_id=topic.id,
+                    origin=Method.AUTO.value,
+                    confidence=confidence,
                 )
             )
             outcome.links_added += 1
@@ -169,8 +171,8 @@ def _write_assessments(
     outcome: TopicOutcome,
 ) -> None:
     model = f"{vectors.model} {profile.method} {profile.signature}"
-    auto = {a.quote_id: a for a in assessments if a.method == "auto"}
-    manual = {a.quote_id: a.label for a in assessments if a.method == "manual"}
+    auto = {a.quote_id: a for a in assessments if a.method == Method.AUTO}
+    manual = {a.quote_id: a.label for a in assessments if a.method == Method.MANUAL}
     rows = [row_of[q] for q in linked]
     scores = [float(v) for v in profile.stance_scores(vectors.matrix[rows])] if linked else []
     keep = set(linked)
@@ -181,7 +183,9 @@ def _write_assessments(
     for quote_id, value in zip(linked, scores, strict=True):
         score = round(float(value), 4)
         label = label_for(score)
-        counts[manual.get(quote_id, label)] += 1
+        counted = effective_stance(manual.get(quote_id), label, score)
+        assert counted is not None
+        counts[counted[0]] += 1
         existing = auto.get(quote_id)
         if existing is None:
             session.add(
@@ -190,7 +194,7 @@ def _write_assessments(
                     topic_id=topic.id,
                     label=label,
                     score=score,
-                    method="auto",
+                    method=Method.AUTO.value,
                     model=model,
                 )
             )
@@ -217,7 +221,7 @@ def label_stance(session: Session, quote_id: int, topic: str, label: str) -> Lab
     The quote is also linked to the topic by hand (a labelled quote is about
     the topic), which no automatic run removes.
     """
-    value = validate_stance_label(label)
+    value = stance_label(label)
     found = get_topic(session, topic)
     if session.get(Quote, quote_id) is None:
         raise NotFoundError(f"no quote with id {quote_id}: see `quotes search` or `quotes export`.")
@@ -229,14 +233,14 @@ def label_stance(session: Session, quote_id: int, topic: str, label: str) -> Lab
                 quote_id=quote_id,
                 topic_id=found.id,
                 label=value,
-                score=MANUAL_SCORES[value],
-                method="manual",
+                score=LABEL_SCORES[value],
+                method=Method.MANUAL.value,
                 model=None,
             )
         )
     else:
-        existing.label, existing.score = value, MANUAL_SCORES[value]
+        existing.label, existing.score = value, LABEL_SCORES[value]
     link = session.get(QuoteTopic, (quote_id, found.id))
-    linked = link is None or link.origin != "manual"
+    linked = link is None or link.origin != Method.MANUAL
     link_topics(session, quote_id, [found])  # flushes
     return LabelResult(quote_id, found.name, value, replaced, linked)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from quotes.errors import BadInputError, NotFoundError
@@ -21,7 +21,6 @@ from quotes.records.speakers import resolve_speaker
 from quotes.records.topics import get_topic
 from quotes.store.dates import PartialDate, format_date, optional_date
 from quotes.store.models import (
-    QUOTE_KINDS,
     Base,
     Quote,
     QuoteSource,
@@ -30,7 +29,7 @@ from quotes.store.models import (
     Topic,
 )
 from quotes.store.normalize import MAX_TEXT_LENGTH, clean_text, text_hash
-from quotes.vocabulary import choose
+from quotes.vocabulary import Method, quote_kind
 
 
 def validate_text(text: str) -> str:
@@ -46,7 +45,8 @@ def validate_text(text: str) -> str:
 
 
 def validate_kind(kind: str) -> str:
-    return choose(kind, QUOTE_KINDS, "kind")
+    """``quote`` or ``paraphrase``; anything else is bad input."""
+    return quote_kind(kind)
 
 
 # Built once: recording statements one by one is a hot path, and reusing the
@@ -143,9 +143,9 @@ def link_topics(session: Session, quote_id: int, topics: Iterable[Topic]) -> Non
     for topic in topics:
         link = session.get(QuoteTopic, (quote_id, topic.id))
         if link is None:
-            session.add(QuoteTopic(quote_id=quote_id, topic_id=topic.id, origin="manual"))
-        elif link.origin != "manual":
-            link.origin, link.confidence = "manual", None
+            session.add(QuoteTopic(quote_id=quote_id, topic_id=topic.id, origin=Method.MANUAL))
+        elif link.origin != Method.MANUAL:
+            link.origin, link.confidence = Method.MANUAL.value, None
     session.flush()
 
 
@@ -155,46 +155,9 @@ def manual_assessment(session: Session, quote_id: int, topic_id: int) -> StanceA
         select(StanceAssessment).where(
             StanceAssessment.quote_id == quote_id,
             StanceAssessment.topic_id == topic_id,
-            StanceAssessment.method == "manual",
+            StanceAssessment.method == Method.MANUAL,
         )
     )
-
-
-def absorb_quote(session: Session, *, remove_id: int, keep_id: int) -> None:
-    """Fold quote ``remove_id`` into ``keep_id`` (used when merging speakers)."""
-    for source_id in session.scalars(
-        select(QuoteSource.source_id).where(QuoteSource.quote_id == remove_id)
-    ).all():
-        attach_source(session, keep_id, source_id)
-    for qt in session.scalars(select(QuoteTopic).where(QuoteTopic.quote_id == remove_id)):
-        if session.get(QuoteTopic, (keep_id, qt.topic_id)) is None:
-            session.add(
-                QuoteTopic(
-                    quote_id=keep_id,
-                    topic_id=qt.topic_id,
-                    origin=qt.origin,
-                    confidence=qt.confidence,
-                )
-            )
-    for st in session.scalars(
-        select(StanceAssessment).where(
-            StanceAssessment.quote_id == remove_id, StanceAssessment.method == "manual"
-        )
-    ):
-        if manual_assessment(session, keep_id, st.topic_id) is None:
-            session.add(
-                StanceAssessment(
-                    quote_id=keep_id,
-                    topic_id=st.topic_id,
-                    label=st.label,
-                    score=st.score,
-                    method="manual",
-                    model=st.model,
-                )
-            )
-    session.flush()
-    session.execute(delete(Quote).where(Quote.id == remove_id))
-    session.flush()
 
 
 _LOAD_OPTIONS = (
@@ -224,7 +187,8 @@ def get_quote(session: Session, quote_id: int) -> Quote:
 
 def quote_to_dict(quote: Quote) -> dict[str, Any]:
     """The contract's JSON shape of a quote (plus a few extra fields)."""
-    stances = sorted(quote.stances, key=lambda s: (s.topic.name, s.method != "manual"))
+    # A person's label first on each topic: it is the one that counts.
+    stances = sorted(quote.stances, key=lambda s: (s.topic.name, s.method != Method.MANUAL))
     return {
         "id": quote.id,
         "text": quote.text,
@@ -250,6 +214,7 @@ def quote_to_dict(quote: Quote) -> dict[str, Any]:
                 "score": round(s.score, 4),
                 "method": s.method,
                 "model": s.model,
+                "confidence": s.confidence,
             }
             for s in stances
         ],

@@ -9,10 +9,10 @@ so callers are told instead of a second speaker being created silently.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from quotes.errors import BadInputError
@@ -201,62 +201,6 @@ def add_alias(session: Session, name: str, alias: str) -> Speaker:
         session.flush()
         forget_resolved_speakers(session)
     return speaker
-
-
-@dataclass
-class MergeResult:
-    into: str
-    moved_quotes: int
-    merged_duplicates: int
-    moved_aliases: list[str] = field(default_factory=list)
-
-
-def merge_speakers(session: Session, source_name: str, target_name: str) -> MergeResult:
-    """Move every quote and alias of ``source_name`` to ``target_name``, then delete it.
-
-    A statement both speakers have (same normalised text) becomes one quote:
-    the source's duplicate hands its sources, topics and stances over first.
-    Runs inside the caller's transaction, so it is all or nothing.
-    """
-    from quotes.records.quotes import absorb_quote  # records imports speakers
-
-    forget_resolved_speakers(session)
-    source = require_speaker(session, source_name)
-    target = require_speaker(session, target_name)
-    if source.id == target.id:
-        raise BadInputError(f"{source_name!r} and {target_name!r} are already the same speaker.")
-    duplicates = session.execute(
-        select(Quote.id, Quote.text_hash).where(
-            Quote.speaker_id == source.id,
-            Quote.text_hash.in_(select(Quote.text_hash).where(Quote.speaker_id == target.id)),
-        )
-    ).all()
-    for quote_id, text_hash in duplicates:
-        keep = session.scalar(
-            select(Quote.id).where(Quote.speaker_id == target.id, Quote.text_hash == text_hash)
-        )
-        assert keep is not None
-        absorb_quote(session, remove_id=quote_id, keep_id=keep)
-    moved = len(session.scalars(select(Quote.id).where(Quote.speaker_id == source.id)).all())
-    session.execute(update(Quote).where(Quote.speaker_id == source.id).values(speaker_id=target.id))
-    aliases = [a.alias for a in source.aliases]
-    session.execute(
-        update(SpeakerAlias)
-        .where(SpeakerAlias.speaker_id == source.id)
-        .values(speaker_id=target.id)
-    )
-    session.execute(update(Role).where(Role.speaker_id == source.id).values(speaker_id=target.id))
-    for attr in ("country", "party", "wikidata_id"):
-        if getattr(target, attr) is None and getattr(source, attr) is not None:
-            value = getattr(source, attr)
-            setattr(source, attr, None)
-            session.flush()
-            setattr(target, attr, value)
-    session.expunge(source)
-    session.execute(delete(Speaker).where(Speaker.id == source.id))
-    session.flush()
-    session.expire(target)
-    return MergeResult(target.name, moved, len(duplicates), aliases)
 
 
 @dataclass

@@ -149,6 +149,14 @@ def open_database(target: str | None = None, *, migrate: bool = True) -> Databas
     return database
 
 
+def close_database(database: Database) -> None:
+    """Dispose ``database``'s engine and forget it (the next open builds a new one)."""
+    database.dispose()
+    for key, known in list(_OPEN.items()):
+        if known is database:
+            del _OPEN[key]
+
+
 def close_all() -> None:
     """Dispose every engine opened by :func:`open_database` (tests use this)."""
     for database in _OPEN.values():

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -51,8 +50,6 @@ def output_path(fmt: TimelineFormat, output: Path | None) -> Path | None:
         default = Path(f"timeline.{fmt}")
         check_writable(default)
         return default
-    if fmt == "parquet" and sys.stdout.isatty():
-        raise BadInputError("parquet is binary: give --output FILE or redirect stdout.")
     return None
 
 
@@ -90,27 +87,32 @@ def _bytes(timeline: Timeline, shifts: Sequence[Shift], fmt: TimelineFormat) -> 
     raise BadInputError(f"format {fmt!r} cannot be written to a file; use csv, json or parquet.")
 
 
-def write_timeline(
-    timeline: Timeline, shifts: Sequence[Shift], fmt: TimelineFormat, path: Path | None
-) -> None:
-    """Write csv, json, parquet, png or html to ``path`` (stdout when None).
+def render_timeline(timeline: Timeline, fmt: TimelineFormat) -> bytes:
+    """The whole document in ``fmt`` (csv, json, parquet, png or html) as bytes.
 
-    The whole document is rendered in memory first (timelines are small), then
-    written in one step.
+    Charts mark the timeline's stance shifts. Timelines are small, so the
+    document is rendered in memory; the caller decides where it goes.
     """
     if fmt == "parquet":
         from quotes.exports.parquet import require_pyarrow
 
         require_pyarrow()
+    shifts: Sequence[Shift] = ()
+    if fmt in FILE_FORMATS:
+        from quotes.timelines.shifts import detect_shifts
+
+        shifts = detect_shifts(timeline.points)
+    return _bytes(timeline, shifts, fmt)
+
+
+def write_timeline(
+    timeline: Timeline, shifts: Sequence[Shift], fmt: TimelineFormat, path: Path
+) -> None:
+    """Write csv, json, parquet, png or html to ``path`` (atomically)."""
+    if fmt == "parquet":
+        from quotes.exports.parquet import require_pyarrow
+
+        require_pyarrow()
     data = _bytes(timeline, shifts, fmt)
-    if path is None:
-        if fmt in ("csv", "json"):
-            sys.stdout.write(data.decode("utf-8"))
-            sys.stdout.flush()
-            return
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
     with atomic_output(path, binary=True) as handle:
         handle.write(data)

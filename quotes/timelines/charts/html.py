@@ -16,8 +16,9 @@ from datetime import date, timedelta
 from html import escape
 
 from quotes.timelines.aggregate import Observation, Timeline
-from quotes.timelines.charts import chart_title, marked_shifts, style
+from quotes.timelines.charts.style import chart_title, marked_shifts, style
 from quotes.timelines.shifts import Shift
+from quotes.vocabulary import Method
 
 WIDTH, HEIGHT = 960, 440
 LEFT, RIGHT, TOP, BOTTOM = 84, 24, 20, 44
@@ -129,7 +130,7 @@ def _axes(scale: _Scale, first: date, last: date) -> list[str]:
 
 
 def _quote_point(obs: Observation, scale: _Scale, colour: str) -> str:
-    fill = colour if obs.method == "manual" else "#fff"
+    fill = colour if obs.method == Method.MANUAL else "#fff"
     tip = f"{obs.speaker}, {obs.date_label} ({obs.label}, {obs.score:+.2f}): {obs.text}"
     if obs.source:
         tip += f" [source: {obs.source}]"

@@ -12,8 +12,9 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from quotes.timelines.aggregate import Timeline
-from quotes.timelines.charts import chart_title, marked_shifts, style
+from quotes.timelines.charts.style import chart_title, marked_shifts, style
 from quotes.timelines.shifts import Shift
+from quotes.vocabulary import Method
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -69,8 +70,8 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
                 linewidth=1.2,
             )
         quotes = [o for p in points for o in p.observations]
-        manual = [o for o in quotes if o.method == "manual"]
-        auto = [o for o in quotes if o.method != "manual"]
+        manual = [o for o in quotes if o.method == Method.MANUAL]
+        auto = [o for o in quotes if o.method != Method.MANUAL]
         for group, filled in ((auto, False), (manual, True)):
             if group:
                 ax.scatter(
@@ -90,7 +91,7 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
     _decorate(ax, timeline)
     handles, _ = ax.get_legend_handles_labels()
     methods = {o.method for o in timeline.observations}
-    if "auto" in methods:
+    if Method.AUTO in methods:
         handles.append(
             Line2D(
                 [],
@@ -102,7 +103,7 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
                 label="quote (automatic score)",
             )
         )
-    if "manual" in methods:
+    if Method.MANUAL in methods:
         handles.append(
             Line2D(
                 [], [], linestyle="none", marker="o", color="0.3", label="quote (person's label)"
