@@ -137,10 +137,7 @@ def demo(
 
     _step(5, "Stance groups per default topic")
     _print_clusters(
-        {
-            t["name"]: [g.to_dict(i) for i, g in enumerate(quotes_db.cluster(t["name"]), start=1)]
-            for t in default_topics()
-        }
+        {t["name"]: [g.to_dict() for g in quotes_db.cluster(t["name"])] for t in default_topics()}
     )
 
     _step(6, "Timeline of the most-quoted speakers")

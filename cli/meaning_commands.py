@@ -135,8 +135,7 @@ def assign_command(
     with embedding_progress() as progress:
         report = open_db(db).assign_stances(topic=topic, progress=progress)
     if json:
-        topics = [t.__dict__ for t in report.topics]
-        echo_json({"model": report.model, "quotes": report.quotes, "topics": topics})
+        echo_json(report.to_dict())
         return
     if report.nothing_to_do:
         say(f"Nothing to assign: {report.nothing_because}.")
@@ -188,7 +187,7 @@ def cluster(
 ) -> None:
     """Group a topic's quotes by stance and describe each group."""
     groups = open_db(db).cluster(topic, speaker=speaker, k=k)
-    documents = [g.to_dict(i) for i, g in enumerate(groups, start=1)]
+    documents = [g.to_dict() for g in groups]
     if json:
         echo_json(documents)
         return

@@ -337,8 +337,7 @@ class QuotesDatabase:
         if mode != "text":
             mode = prepare_search(self._database, mode, progress)
         with self._database.session() as session:
-            hits = search(session, query, filters=filters, mode=mode, limit=limit)
-        return [SearchHit(QuoteRecord.from_dict(h.quote), h.rank, h.match, h.snippet) for h in hits]
+            return search(session, query, filters=filters, mode=mode, limit=limit)
 
     def quotes(
         self,
@@ -425,8 +424,7 @@ class QuotesDatabase:
         from quotes.meaning.stance import label_stance
 
         with self._database.session(write=True) as session:
-            result = label_stance(session, quote_id, topic, stance)
-        return Labelled(result.quote_id, result.topic, result.label, result.replaced, result.linked)
+            return label_stance(session, quote_id, topic, stance)
 
     def cluster(
         self, topic: str, *, speaker: str | None = None, k: int | None = None
@@ -510,18 +508,7 @@ class Speakers:
         from quotes.records.speakers import list_speakers
 
         with self._database.session() as session:
-            return [
-                SpeakerRecord(
-                    name=s.name,
-                    aliases=tuple(s.aliases),
-                    country=s.country,
-                    party=s.party,
-                    wikidata_id=s.wikidata_id,
-                    roles=tuple(s.roles),
-                    quotes=s.quotes,
-                )
-                for s in list_speakers(session)
-            ]
+            return list_speakers(session)
 
     def add(
         self,
@@ -568,10 +555,7 @@ class Speakers:
         from quotes.records.merging import merge_speakers
 
         with self._database.session(write=True) as session:
-            result = merge_speakers(session, source, into)
-        return Merged(
-            result.into, result.moved_quotes, result.merged_duplicates, tuple(result.moved_aliases)
-        )
+            return merge_speakers(session, source, into)
 
     # curation: edit (name, country, party, wikidata) and role go here.
 
@@ -587,10 +571,7 @@ class Topics:
         from quotes.records.topics import list_topics
 
         with self._database.session() as session:
-            return [
-                TopicRecord(t.name, t.description, t.favor, t.against, t.quotes)
-                for t in list_topics(session)
-            ]
+            return list_topics(session)
 
     def add(self, name: str, *, description: str, favor: str, against: str) -> str:
         """Define a topic; stance labels are relative to its ``favor`` pole.

@@ -9,8 +9,8 @@ Only the standard library is imported here, so ``import quotes`` stays light.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -352,11 +352,6 @@ class SchemaState:
         return {"current": self.current, "head": self.head, "up_to_date": self.up_to_date}
 
 
-def tuples(values: Sequence[Any] | None) -> tuple[Any, ...]:
-    """A tuple of ``values`` (None is empty): frozen records hold tuples, not lists."""
-    return tuple(values or ())
-
-
 __all__ = [
     "Added",
     "ExtractedQuote",
@@ -372,5 +367,4 @@ __all__ = [
     "StanceRecord",
     "TopicLink",
     "TopicRecord",
-    "field",
 ]

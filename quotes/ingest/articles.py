@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -52,9 +51,6 @@ class Saved:
     candidate: Candidate
     quote_id: int
     created: bool
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**self.candidate.to_dict(), "id": self.quote_id, "created": self.created}
 
 
 def save_candidates(

@@ -18,7 +18,8 @@ use the neutral band of quotes.meaning.scoring.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,6 +31,7 @@ from quotes.meaning.topic_profiles import TopicProfile, build_profile
 from quotes.meaning.vectors import Progress, embed_missing
 from quotes.records.quotes import link_topics, manual_assessment
 from quotes.records.topics import get_topic
+from quotes.results import Labelled
 from quotes.search.semantic import VectorMatrix, vector_matrix
 from quotes.store.engine import Database
 from quotes.store.models import Quote, QuoteTopic, StanceAssessment, Topic
@@ -63,6 +65,14 @@ class AssignReport:
     @property
     def nothing_to_do(self) -> bool:
         return self.nothing_because is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``stance assign --json`` document."""
+        return {
+            "model": self.model,
+            "quotes": self.quotes,
+            "topics": [asdict(t) for t in self.topics],
+        }
 
 
 def assign_stances(
@@ -206,16 +216,7 @@ def _write_assessments(
     session.flush()
 
 
-@dataclass
-class LabelResult:
-    quote_id: int
-    topic: str
-    label: str
-    replaced: str | None  # the previous manual label, if any
-    linked: bool  # a manual topic link was created or upgraded
-
-
-def label_stance(session: Session, quote_id: int, topic: str, label: str) -> LabelResult:
+def label_stance(session: Session, quote_id: int, topic: str, label: str) -> Labelled:
     """Record a person's stance label; it wins over the automatic one and teaches it.
 
     The quote is also linked to the topic by hand (a labelled quote is about
@@ -243,4 +244,4 @@ def label_stance(session: Session, quote_id: int, topic: str, label: str) -> Lab
     link = session.get(QuoteTopic, (quote_id, found.id))
     linked = link is None or link.origin != Method.MANUAL
     link_topics(session, quote_id, [found])  # flushes
-    return LabelResult(quote_id, found.name, value, replaced, linked)
+    return Labelled(quote_id, found.name, value, replaced, linked)

@@ -10,8 +10,6 @@ needs both, and neither needs it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
@@ -19,6 +17,7 @@ from quotes.errors import BadInputError
 from quotes.records.quotes import manual_assessment
 from quotes.records.sources import attach_source
 from quotes.records.speakers import forget_resolved_speakers, require_speaker
+from quotes.results import Merged
 from quotes.store.models import (
     Quote,
     QuoteSource,
@@ -68,15 +67,7 @@ def absorb_quote(session: Session, *, remove_id: int, keep_id: int) -> None:
     session.flush()
 
 
-@dataclass
-class MergeResult:
-    into: str
-    moved_quotes: int
-    merged_duplicates: int
-    moved_aliases: list[str] = field(default_factory=list)
-
-
-def merge_speakers(session: Session, source_name: str, target_name: str) -> MergeResult:
+def merge_speakers(session: Session, source_name: str, target_name: str) -> Merged:
     """Move every quote and alias of ``source_name`` to ``target_name``, then delete it.
 
     A statement both speakers have (same normalised text) becomes one quote:
@@ -119,4 +110,4 @@ def merge_speakers(session: Session, source_name: str, target_name: str) -> Merg
     session.execute(delete(Speaker).where(Speaker.id == source.id))
     session.flush()
     session.expire(target)
-    return MergeResult(target.name, moved, len(duplicates), aliases)
+    return Merged(target.name, moved, len(duplicates), tuple(aliases))

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from quotes.errors import BadInputError
+from quotes.results import SpeakerRecord
 from quotes.store.dates import optional_date
 from quotes.store.models import Quote, Role, Speaker, SpeakerAlias
 from quotes.store.normalize import clean_text, name_key
@@ -203,18 +204,7 @@ def add_alias(session: Session, name: str, alias: str) -> Speaker:
     return speaker
 
 
-@dataclass
-class SpeakerSummary:
-    name: str
-    aliases: list[str]
-    country: str | None
-    party: str | None
-    wikidata_id: str | None
-    roles: list[str]
-    quotes: int
-
-
-def list_speakers(session: Session) -> list[SpeakerSummary]:
+def list_speakers(session: Session) -> list[SpeakerRecord]:
     """Every speaker with aliases, roles and how many quotes they have."""
     counts = dict(
         session.execute(select(Quote.speaker_id, func.count()).group_by(Quote.speaker_id)).all()
@@ -225,13 +215,13 @@ def list_speakers(session: Session) -> list[SpeakerSummary]:
         .order_by(Speaker.name)
     ).all()
     return [
-        SpeakerSummary(
+        SpeakerRecord(
             name=s.name,
-            aliases=[a.alias for a in s.aliases if a.alias_key != s.name_key],
+            aliases=tuple(a.alias for a in s.aliases if a.alias_key != s.name_key),
             country=s.country,
             party=s.party,
             wikidata_id=s.wikidata_id,
-            roles=[_role_text(r) for r in s.roles],
+            roles=tuple(_role_text(r) for r in s.roles),
             quotes=counts.get(s.id, 0),
         )
         for s in speakers

@@ -170,7 +170,12 @@ class Timeline:
         return point.period.granularity != self.granularity
 
     def rows(self) -> list[dict[str, object]]:
+        """The contract's rows: speaker, topic, period, score, n, quote_ids."""
         return [p.to_dict() for p in self.points]
+
+    def to_dict(self) -> list[dict[str, object]]:
+        """What ``timeline --format json`` prints: :meth:`rows`."""
+        return self.rows()
 
 
 def speaker_order(name: str) -> tuple[str, str]:
