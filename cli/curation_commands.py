@@ -76,8 +76,6 @@ def edit(
     speaker is refused (exit code 2) unless --merge is given. A changed text
     drops the quote's vectors and automatic stances: `quotes stance assign`
     redoes them.
-
-    Example: quotes edit 12 --text "We cannot negotiate on our sovereignty." --date 2026-01
     """
     kind = None if paraphrase is None else ("paraphrase" if paraphrase else "quote")
     with session(db, write=True) as active:
@@ -134,8 +132,6 @@ def delete(
     """Delete quotes; their history keeps them and `quotes restore ID` brings one back.
 
     On a terminal it shows the quotes and asks; elsewhere it needs --yes.
-
-    Example: quotes delete 12 14 --yes
     """
     if not yes:
         if not _interactive():
@@ -174,10 +170,7 @@ def _summary(snapshot: dict[str, Any]) -> str:
 
 
 def history(quote_id: QuoteId, json: JsonOption = False, db: DbOption = None) -> None:
-    """A quote's earlier versions (also for a deleted quote): action, when, what changed.
-
-    Example: quotes history 12 --json
-    """
+    """A quote's earlier versions (also for a deleted quote): action, when, what changed."""
     with session(db) as active:
         versions = [v.to_dict() for v in quote_history(active, quote_id)]
     _print_versions(versions, f"Quote {quote_id}", json)
@@ -188,10 +181,7 @@ def speaker_history_command(
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """A speaker's earlier versions: edits and roles added.
-
-    Example: quotes speakers history "Mette Frederiksen"
-    """
+    """A speaker's earlier versions: edits and roles added."""
     with session(db) as active:
         versions = [v.to_dict() for v in speaker_history(active, name)]
     _print_versions(versions, f"Speaker {name}", json)
@@ -202,10 +192,7 @@ def topic_history_command(
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """A topic's earlier descriptions and poles.
-
-    Example: quotes topics history tariffs
-    """
+    """A topic's earlier descriptions and poles."""
     with session(db) as active:
         versions = [v.to_dict() for v in topic_history(active, name)]
     _print_versions(versions, f"Topic {name}", json)
@@ -240,10 +227,7 @@ def _print_versions(versions: list[dict[str, Any]], what: str, json: bool) -> No
 
 
 def restore(quote_id: QuoteId, json: JsonOption = False, db: DbOption = None) -> None:
-    """Bring a deleted quote back under its old id with its sources, links and labels.
-
-    Example: quotes restore 12
-    """
+    """Bring a deleted quote back under its old id with its sources, links and labels."""
     with session(db, write=True) as active:
         result = restore_quote(active, quote_id)
         document = quote_to_dict(get_quote(active, quote_id))
@@ -265,10 +249,7 @@ TopicName = Annotated[str, typer.Argument(metavar="TOPIC", help="The topic's nam
 
 
 def link_command(quote_id: QuoteId, topic: TopicName, db: DbOption = None) -> None:
-    """Link a quote to a topic by hand (automatic assignment never removes it).
-
-    Example: quotes topics link 12 sovereignty
-    """
+    """Link a quote to a topic by hand (automatic assignment never removes it)."""
     with session(db, write=True) as active:
         result = link_topic(active, quote_id, topic)
     if not result.changed:
@@ -278,10 +259,7 @@ def link_command(quote_id: QuoteId, topic: TopicName, db: DbOption = None) -> No
 
 
 def unlink_command(quote_id: QuoteId, topic: TopicName, db: DbOption = None) -> None:
-    """Say a quote is not about a topic: the link goes and assignment never relinks it.
-
-    Example: quotes topics unlink 12 tariffs
-    """
+    """Say a quote is not about a topic: the link goes and assignment never relinks it."""
     with session(db, write=True) as active:
         result = unlink_topic(active, quote_id, topic)
     if not result.changed:
@@ -303,10 +281,7 @@ def edit_topic_command(
     against: Annotated[str | None, typer.Option(help="Its opposite: what 'against' means.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Change a topic's description or poles; its automatic stances are redone.
-
-    Example: quotes topics edit tariffs --favor "Tariffs protect our industry."
-    """
+    """Change a topic's description or poles; its automatic stances are redone."""
     with session(db, write=True) as active:
         result = edit_topic(active, name, description=description, favor=favor, against=against)
     if not result.changed:
@@ -332,10 +307,7 @@ def edit_speaker_command(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Correct a speaker's name, country, party or Wikidata id.
-
-    Example: quotes speakers edit "Mette Fredriksen" --name "Mette Frederiksen"
-    """
+    """Correct a speaker's name, country, party or Wikidata id."""
     with session(db, write=True) as active:
         result = edit_speaker(
             active, name, new_name=new_name, country=country, party=party, wikidata=wikidata
@@ -360,10 +332,7 @@ def role_command(
     end: Annotated[str | None, typer.Option("--to", help="End (not before --from).")] = None,
     db: DbOption = None,
 ) -> None:
-    """Add a dated role to a speaker.
-
-    Example: quotes speakers role "Mette Frederiksen" --role "Prime Minister" --from 2019-06-27
-    """
+    """Add a dated role to a speaker."""
     with session(db, write=True) as active:
         result = add_role(active, name, role, organisation=organisation, start=start, end=end)
     if result.added:
@@ -377,10 +346,7 @@ def unlabel_command(
     topic: Annotated[str, typer.Option(help="The topic the label is about.")],
     db: DbOption = None,
 ) -> None:
-    """Remove a person's stance label (the quote's history keeps it).
-
-    Example: quotes stance unlabel 12 --topic sovereignty
-    """
+    """Remove a person's stance label (the quote's history keeps it)."""
     with session(db, write=True) as active:
         result = unlabel_stance(active, quote_id, topic)
     say(f"Removed the label {result.label} of quote {quote_id} on {result.topic}.")

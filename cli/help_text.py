@@ -56,6 +56,16 @@ METAVARS = {
     "topic": "TOPIC",
     "until": "DATE",
     "wikidata": "QID",
+    "min_confidence": "P",
+    "min_match": "SIMILARITY",
+    "host": "HOST",
+    "port": "PORT",
+    "token": "TOKEN",
+    "ids": "ID...",
+    "quote_id": "ID",
+    "role_title": "TITLE",
+    "start": "DATE",
+    "end": "DATE",
 }
 
 #: command path -> one example a reader can copy
@@ -90,6 +100,23 @@ EXAMPLES = {
     "topics list": "quotes topics list --json",
     "topics add": 'quotes topics add arctic --description "Arctic policy" '
     '--favor "Supports a stronger Arctic presence" --against "Opposes it"',
+    "topics link": "quotes topics link 5 security",
+    "topics unlink": "quotes topics unlink 5 tariffs",
+    "topics edit": 'quotes topics edit tariffs --favor "Supports raising tariffs on imports"',
+    "speakers edit": 'quotes speakers edit "Mette Fredriksen" --name "Mette Frederiksen"',
+    "speakers role": 'quotes speakers role "Mark Rutte" --role "Secretary General" '
+    "--organisation NATO --from 2024-10-01",
+    "stance unlabel": "quotes stance unlabel 5 --topic sovereignty",
+    "speakers history": 'quotes speakers history "Mette Frederiksen"',
+    "topics history": "quotes topics history tariffs",
+    "stance review": "quotes stance review --topic tariffs --limit 10",
+    "position": "quotes position --speaker Trump --topic tariffs --since 2025",
+    "edit": 'quotes edit 5 --text "We cannot negotiate on our sovereignty." --date 2026-01-22',
+    "delete": "quotes delete 5 6 --yes",
+    "history": "quotes history 5 --json",
+    "restore": "quotes restore 5",
+    "backup": "quotes backup quotes-2026-01-30.db",
+    "serve": "quotes serve --port 8000",
 }
 
 
