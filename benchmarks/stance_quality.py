@@ -48,7 +48,7 @@ from encode_cache import encode  # noqa: E402
 
 from quotes.meaning.confidence import reliability  # noqa: E402
 from quotes.meaning.encoder import load_embedder, resolve_model_path  # noqa: E402
-from quotes.meaning.learner import StackedScorer  # noqa: E402
+from quotes.meaning.learner import StackedScorer, choose_scorer  # noqa: E402
 from quotes.meaning.review import select_for_review  # noqa: E402
 from quotes.meaning.scoring import (  # noqa: E402
     NEUTRAL_BAND,
@@ -56,7 +56,6 @@ from quotes.meaning.scoring import (  # noqa: E402
     Poles,
     PrototypeScorer,
     ZeroShotScorer,
-    choose_scorer,
     f_avg,
     labels_for,
     pole_sentences,

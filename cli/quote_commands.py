@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from quotes.errors import BadInputError
-from quotes.search.query import DEFAULT_MIN_MATCH
+from quotes.vocabulary import DEFAULT_MIN_MATCH
 
 from .common import (
     BomOption,

@@ -194,3 +194,8 @@ def stance_label(value: str) -> str:
 def quote_kind(value: str) -> str:
     """``quote`` or ``paraphrase`` (as stored); anything else is bad input."""
     return choose(value, values(QuoteKind), "kind")
+
+
+#: The least cosine similarity that counts as a semantic hit; how it was
+#: calibrated is in quotes.search.semantic.
+DEFAULT_MIN_MATCH = 0.25

@@ -28,19 +28,17 @@ import numpy as np
 import numpy.typing as npt
 
 from quotes.errors import ModelError
+from quotes.meaning.batching import DEFAULT_BATCH_SIZE as DEFAULT_BATCH_SIZE
+from quotes.meaning.batching import FEW_TEXTS as FEW_TEXTS
+from quotes.meaning.batching import Matrix as Matrix
 from quotes.store.settings import DEFAULT_MODEL, MODEL_ENV, model_name
-
-Matrix = npt.NDArray[np.float32]
 
 #: Bytes layout of a stored vector: little-endian float32, whatever the CPU.
 VECTOR_DTYPE = np.dtype("<f4")
 
-DEFAULT_BATCH_SIZE = 64
 #: Which runtime encodes: ``auto`` (ONNX for the default model), ``onnx``, ``torch``.
 RUNTIME_ENV = "QUOTES_EMBEDDING_RUNTIME"
 RUNTIMES = ("auto", "onnx", "torch")
-#: Up to this many texts (queries, pole sentences) are encoded on one thread.
-FEW_TEXTS = 8
 
 HOW_TO_CONFIGURE = (
     f"pass --model NAME_OR_PATH or set {MODEL_ENV} to a sentence-transformers model "

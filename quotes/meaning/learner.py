@@ -36,7 +36,18 @@ import numpy as np
 import numpy.typing as npt
 
 from quotes.meaning.confidence import learned_stance_confidence
-from quotes.meaning.scoring import NEUTRAL_BAND, Label, Matrix, StanceEstimate, f_avg
+from quotes.meaning.scoring import (
+    MIN_LABELS_PER_POLE,
+    NEUTRAL_BAND,
+    Choice,
+    Label,
+    Matrix,
+    Poles,
+    StanceEstimate,
+    ZeroShotScorer,
+    f_avg,
+    labels_for,
+)
 
 #: Weight of the embedding block against the two TF-IDF blocks (each row of
 #: each block has unit norm before weighting).
@@ -207,3 +218,45 @@ def _choose_c(
         if value > best_score + 1e-9:
             best, best_score = c, value
     return best
+
+
+def choose_scorer(
+    zero_shot: ZeroShotScorer,
+    vectors: Matrix,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    poles: Poles,
+    folds: int = 5,
+) -> Choice:
+    """The stacked learner once each pole has enough manual labels, else zero-shot.
+
+    ``labels`` are the topic's manual labels (favor / against / neutral) of
+    the quotes with ``vectors`` and ``texts``. The choice follows the
+    benchmark, not the labels at hand (a cross-validation gate on a handful
+    of labels is noise); the cross-validated F_avg of both on the labels
+    (neutral labels count as gold) is returned as evidence. Folds are
+    deterministic (every ``folds``-th label), so a re-run reports the same
+    figures.
+    """
+    gold = list(labels)
+    n_favor, n_against = gold.count("favor"), gold.count("against")
+    if min(n_favor, n_against) < MIN_LABELS_PER_POLE:
+        return Choice(scorer=zero_shot, zero_shot_cv=None, learned_cv=None)
+    matrix = np.asarray(vectors, dtype=np.float32)
+    favor = (poles.favor, poles.favor_texts)
+    against = (poles.against, poles.against_texts)
+    zero_cv = f_avg(gold, labels_for(zero_shot.score(matrix)))
+    predicted: list[str] = [""] * len(gold)
+    k = min(folds, n_favor, n_against)
+    indices = np.arange(len(gold))
+    for fold in range(k):
+        test = indices[fold::k]
+        train = [int(i) for i in indices if i % k != fold]
+        scorer = StackedScorer.fit(
+            matrix[train], [texts[i] for i in train], [gold[i] for i in train], favor, against
+        )
+        estimate = scorer.estimate(matrix[test], [texts[int(i)] for i in test])
+        for i, label in zip(test, estimate.labels, strict=True):
+            predicted[int(i)] = label
+    final = StackedScorer.fit(matrix, list(texts), gold, favor, against)
+    return Choice(scorer=final, zero_shot_cv=zero_cv, learned_cv=f_avg(gold, predicted))

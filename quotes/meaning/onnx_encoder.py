@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from quotes.meaning.encoder import DEFAULT_BATCH_SIZE, FEW_TEXTS, Matrix
+from quotes.meaning.batching import DEFAULT_BATCH_SIZE, FEW_TEXTS, Matrix
 from quotes.notices import notice
 from quotes.store.settings import DEFAULT_MODEL, model_cache_dir
 

@@ -27,13 +27,13 @@ import numpy as np
 import numpy.typing as npt
 
 from quotes.meaning.encoder import Embedder, Matrix
+from quotes.meaning.learner import choose_scorer
 from quotes.meaning.relevance import RelevanceModel, background_vectors
 from quotes.meaning.scoring import (
     Choice,
     Poles,
     StanceEstimate,
     ZeroShotScorer,
-    choose_scorer,
     pole_sentences,
 )
 from quotes.store.models import Topic

@@ -24,16 +24,13 @@ from quotes.search.fulltext import text_search
 from quotes.store.engine import Database
 from quotes.store.models import Embedding
 from quotes.store.normalize import clean_text
-from quotes.vocabulary import choose
+from quotes.vocabulary import DEFAULT_MIN_MATCH, choose
 
 if TYPE_CHECKING:
     from quotes.meaning.encoder import Embedder
     from quotes.meaning.vectors import Progress
 
 SEARCH_MODES = ("text", "semantic", "hybrid")
-#: The least cosine similarity that counts as a semantic hit; how it was
-#: calibrated is in quotes.search.semantic.
-DEFAULT_MIN_MATCH = 0.25
 MAX_LIMIT = 10_000
 
 

@@ -50,8 +50,8 @@ from sqlalchemy.orm import Session
 
 from quotes.meaning.encoder import Embedder, Matrix, load_embedder, unpack_many
 from quotes.search.fulltext import TextHit, text_search
-from quotes.search.query import DEFAULT_MIN_MATCH
 from quotes.store.models import Embedding, Quote
+from quotes.vocabulary import DEFAULT_MIN_MATCH
 
 RRF_K = 60
 #: Candidates taken from each ranking before fusing them in hybrid mode.

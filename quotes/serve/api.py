@@ -16,7 +16,6 @@ from fastapi.responses import FileResponse, Response
 from quotes.errors import BadInputError, NotFoundError
 from quotes.search.filters import QuoteFilters
 from quotes.serve import service
-from quotes.serve.app import ServerState, state_of
 from quotes.serve.downloads import search_csv, search_jsonl
 from quotes.serve.jobs import ImportRequest
 from quotes.serve.schemas import (
@@ -42,6 +41,7 @@ from quotes.serve.schemas import (
     TopicSummaryOut,
 )
 from quotes.serve.security import is_json
+from quotes.serve.state import ServerState, state_of
 from quotes.vocabulary import choose
 
 ERRORS: dict[int | str, dict[str, Any]] = {

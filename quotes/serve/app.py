@@ -16,7 +16,6 @@ import shutil
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,17 +27,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from quotes import __version__
 from quotes.errors import (
-    BadInputError,
-    DatabaseError,
-    ModelError,
-    NotFoundError,
     QuotesError,
-    SchemaOutOfDateError,
 )
 from quotes.serve.jobs import ImportJobs
-from quotes.serve.security import Gate, GuardMiddleware, HttpError
+from quotes.serve.security import Gate, GuardMiddleware
 from quotes.serve.service import SpeakerChoiceNeeded
 from quotes.serve.settings import ServeSettings, check_settings
+from quotes.serve.state import ServerState, status_for
 from quotes.serve.warm import Keeper
 from quotes.store.engine import Database, build_engine, ensure_schema, open_database, resolve_url
 
@@ -48,23 +43,6 @@ log = logging.getLogger("quotes.serve")
 #: under load, up to the overflow, and closed again).
 PG_POOL_SIZE = 8
 PG_MAX_OVERFLOW = 16
-
-
-@dataclass
-class ServerState:
-    """Everything a request handler needs, kept on ``app.state.quotes``."""
-
-    settings: ServeSettings
-    database: Database
-    gate: Gate
-    keeper: Keeper
-    jobs: ImportJobs
-    workdir: Path
-
-
-def state_of(request: Request) -> ServerState:
-    state: ServerState = request.app.state.quotes
-    return state
 
 
 def open_server_database(target: str | None) -> Database:
@@ -123,21 +101,6 @@ def create_app(settings: ServeSettings, database: Database | None = None) -> Fas
     app.mount("/static", StaticFiles(packages=[("quotes.serve", "static")]), name="static")
     _error_handlers(app)
     return app
-
-
-def status_for(error: QuotesError) -> int:
-    """The HTTP status of a library error."""
-    if isinstance(error, HttpError):
-        return error.status
-    if isinstance(error, SpeakerChoiceNeeded | SchemaOutOfDateError):
-        return 409
-    if isinstance(error, NotFoundError):
-        return 404
-    if isinstance(error, BadInputError):
-        return 400
-    if isinstance(error, DatabaseError | ModelError):
-        return 503
-    return 409  # the operation failed on the data as it is (exit code 1)
 
 
 def wants_json(request: Request) -> bool:

@@ -24,10 +24,10 @@ from quotes.errors import BadInputError, QuotesError
 from quotes.search.filters import QuoteFilters
 from quotes.search.fulltext import HIGHLIGHT
 from quotes.serve import service
-from quotes.serve.app import ServerState, state_of, status_for
 from quotes.serve.jobs import ImportRequest
 from quotes.serve.security import CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE
 from quotes.serve.service import SpeakerChoiceNeeded
+from quotes.serve.state import ServerState, state_of, status_for
 from quotes.vocabulary import QuoteKind, StanceLabel, values
 
 router = APIRouter(include_in_schema=False)
