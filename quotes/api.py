@@ -52,6 +52,11 @@ if TYPE_CHECKING:
     from quotes.meaning.clusters import Group
     from quotes.meaning.stance import AssignReport
     from quotes.meaning.vectors import EmbedReport
+    from quotes.records.history import Version
+    from quotes.records.links import LinkResult, UnlabelResult
+    from quotes.records.quote_edits import DeleteResult, EditResult, RestoreResult
+    from quotes.records.speaker_edits import RoleResult, SpeakerEdit
+    from quotes.records.topic_edits import TopicEdit
     from quotes.search.filters import QuoteFilters
     from quotes.timelines.aggregate import Timeline
     from quotes.timelines.shifts import Shift
@@ -536,9 +541,61 @@ class QuotesDatabase:
             )
 
     # -- curation ------------------------------------------------------------
-    # edit, delete, history, restore and unlabel (and speakers.edit/role,
-    # topics.link/unlink/edit) belong here: one method per curation command,
-    # one transaction each, returning records from quotes.results.
+
+    def edit(
+        self,
+        quote_id: int,
+        *,
+        text: str | None = None,
+        speaker: str | None = None,
+        date: str | None = None,
+        context: str | None = None,
+        kind: str | None = None,
+        merge: bool = False,
+    ) -> EditResult:
+        """Correct a quote (None keeps a field, "" clears date or context); history keeps
+        the previous version. Raises DuplicateQuoteError unless ``merge``."""
+        from quotes.records.quote_edits import edit_quote
+
+        with self._database.session(write=True) as session:
+            return edit_quote(
+                session,
+                quote_id,
+                text=text,
+                speaker=speaker,
+                date=date,
+                context=context,
+                kind=kind,
+                merge=merge,
+            )
+
+    def delete(self, quote_ids: Sequence[int]) -> DeleteResult:
+        """Delete quotes (all or none); history keeps each one for :meth:`restore`."""
+        from quotes.records.quote_edits import delete_quotes
+
+        with self._database.session(write=True) as session:
+            return delete_quotes(session, quote_ids)
+
+    def history(self, quote_id: int) -> list[Version]:
+        """A quote's earlier versions, oldest first (also for a deleted quote)."""
+        from quotes.records.quote_edits import quote_history
+
+        with self._database.session() as session:
+            return quote_history(session, quote_id)
+
+    def restore(self, quote_id: int) -> RestoreResult:
+        """Bring a deleted quote back under its id with its sources, links and labels."""
+        from quotes.records.quote_edits import restore_quote
+
+        with self._database.session(write=True) as session:
+            return restore_quote(session, quote_id)
+
+    def unlabel(self, quote_id: int, topic: str) -> UnlabelResult:
+        """Remove a person's stance label (history keeps it)."""
+        from quotes.records.links import unlabel_stance
+
+        with self._database.session(write=True) as session:
+            return unlabel_stance(session, quote_id, topic)
 
 
 class Speakers:
@@ -601,7 +658,37 @@ class Speakers:
         with self._database.session(write=True) as session:
             return merge_speakers(session, source, into)
 
-    # curation: edit (name, country, party, wikidata) and role go here.
+    def edit(
+        self,
+        name: str,
+        *,
+        new_name: str | None = None,
+        country: str | None = None,
+        party: str | None = None,
+        wikidata: str | None = None,
+    ) -> SpeakerEdit:
+        """Correct a speaker (None keeps a field, "" clears it); the old name stays an alias."""
+        from quotes.records.speaker_edits import edit_speaker
+
+        with self._database.session(write=True) as session:
+            return edit_speaker(
+                session, name, new_name=new_name, country=country, party=party, wikidata=wikidata
+            )
+
+    def role(
+        self,
+        name: str,
+        role: str,
+        *,
+        organisation: str | None = None,
+        start: str | None = None,
+        end: str | None = None,
+    ) -> RoleResult:
+        """Add a dated role (YYYY-MM-DD, YYYY-MM or YYYY; start not after end)."""
+        from quotes.records.speaker_edits import add_role
+
+        with self._database.session(write=True) as session:
+            return add_role(session, name, role, organisation=organisation, start=start, end=end)
 
 
 class Topics:
@@ -629,7 +716,33 @@ class Topics:
                 session, name, description=description, favor=favor, against=against
             ).name
 
-    # curation: link, unlink and edit go here.
+    def link(self, quote_id: int, topic: str) -> LinkResult:
+        """A person's link of a quote to a topic (clears an earlier unlink)."""
+        from quotes.records.links import link_topic
+
+        with self._database.session(write=True) as session:
+            return link_topic(session, quote_id, topic)
+
+    def unlink(self, quote_id: int, topic: str) -> LinkResult:
+        """Say a quote is not about a topic; automatic assignment never relinks it."""
+        from quotes.records.links import unlink_topic
+
+        with self._database.session(write=True) as session:
+            return unlink_topic(session, quote_id, topic)
+
+    def edit(
+        self,
+        name: str,
+        *,
+        description: str | None = None,
+        favor: str | None = None,
+        against: str | None = None,
+    ) -> TopicEdit:
+        """Change a topic's texts; its automatic links and stances are removed for reassignment."""
+        from quotes.records.topic_edits import edit_topic
+
+        with self._database.session(write=True) as session:
+            return edit_topic(session, name, description=description, favor=favor, against=against)
 
 
 def _read_file(path: Path) -> bytes:

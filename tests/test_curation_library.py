@@ -97,3 +97,23 @@ def test_unlabel_and_speaker_errors(db: Database) -> None:
     assert edit.changed == ["name"] and edit.name == "METTE FREDERIKSEN"
     with db.session() as session:
         assert get_quote(session, first).speaker.name == "METTE FREDERIKSEN"
+
+
+def test_the_python_api_has_the_curation_verbs(db_url: str) -> None:
+    import quotes
+
+    with quotes.open(db_url) as db:
+        db.init()
+        added = db.add("Greenland is not for sale.", speaker="Mette Frederiksen")
+        quote_id = added.quote_id if hasattr(added, "quote_id") else added.id
+        assert db.edit(quote_id, date="2026-01").changed == ["date"]
+        assert db.topics.link(quote_id, "sovereignty").changed
+        assert db.topics.unlink(quote_id, "sovereignty").changed
+        assert db.topics.edit("tariffs", favor="Tariffs protect jobs.").changed == ["favor"]
+        assert db.speakers.edit("Mette Frederiksen", country="Denmark").changed == ["country"]
+        assert db.speakers.role("Mette Frederiksen", "Prime Minister", start="2019").added
+        assert db.delete([quote_id]).deleted == [quote_id]
+        assert [v.action for v in db.history(quote_id)][-1] == "delete"
+        assert db.restore(quote_id).quote_id == quote_id
+        with pytest.raises(NotFoundError):
+            db.edit(999, text="x")

@@ -111,7 +111,7 @@ def test_edited_text_is_reembedded_and_reassessed(db: Database) -> None:
     assign_stances(db, embedder=fake)
     with db.session() as session:
         hits = search(session, "steel tariffs imports", mode="semantic", embedder=fake, limit=1)
-    assert hits[0].quote["id"] == other  # the matrix of vectors is now cached in-process
+    assert hits[0].quote.id == other  # the matrix of vectors is now cached in-process
 
     with db.session(write=True) as session:
         result = edit_quote(session, other, text="Penguins are birds that cannot fly.")
@@ -120,7 +120,7 @@ def test_edited_text_is_reembedded_and_reassessed(db: Database) -> None:
         assert session.scalars(select(Embedding).where(Embedding.quote_id == other)).all() == []
         hits = search(session, "steel tariffs imports", mode="semantic", embedder=fake, limit=5)
     # The old vector no longer answers for the new text.
-    assert other not in [h.quote["id"] for h in hits]
+    assert other not in [h.quote.id for h in hits]
 
     fake.encoded.clear()
     report = embed_missing(db, embedder=fake)
@@ -129,7 +129,7 @@ def test_edited_text_is_reembedded_and_reassessed(db: Database) -> None:
         hits = search(session, "penguins birds", mode="semantic", embedder=fake, limit=1)
         (vector,) = session.scalars(select(Embedding).where(Embedding.quote_id == other)).all()
         assert vector.content_hash == get_quote(session, other).text_hash
-    assert hits[0].quote["id"] == other
+    assert hits[0].quote.id == other
 
     # Editing the whaling quote's text drops its automatic results; assign redoes them.
     with db.session(write=True) as session:
