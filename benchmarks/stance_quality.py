@@ -222,7 +222,7 @@ def simulate_review(
     texts: list[str],
     gold: list[str],
     poles: Poles,
-    budget: int,
+    per_pole: int,
     seed: int,
     batch: int = 2,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -231,23 +231,31 @@ def simulate_review(
     A random 80 % of the rows (per seed) is the pool a person reviews; each
     round the current model (zero-shot until 3 labels per pole, then the
     stacked learner, exactly as production) is fitted on the labels so far,
-    ``select_for_review`` picks ``batch`` quotes (uncertainty = 1 - calibrated
-    confidence; every row is on topic here), and their gold labels (neutral
-    included: a person's neutral answer costs a label too) are added.
+    and ``batch`` quotes are picked as ``review_candidates`` picks them
+    (uncertainty = 1 - calibrated confidence, every row being on topic here;
+    divided by 1 + the labels already given for the predicted stance; then
+    ``select_for_review``). Their gold labels (neutral included: a person's
+    neutral answer costs a label too) are added until each pole has
+    ``per_pole`` labels (at most ``6 * per_pole`` labels in all).
     Returns (labelled rows, scored rows = every other row).
     """
     rng = np.random.default_rng(1000 + seed)
     pool = np.sort(rng.choice(len(gold), int(0.8 * len(gold)), replace=False))
     zero = ZeroShotScorer.from_poles(poles.favor, poles.against)
     labelled: list[int] = []
-    while len(labelled) < budget:
-        choice = choose_scorer(
-            zero, x[labelled], [texts[i] for i in labelled], [gold[i] for i in labelled], poles
-        )
+
+    def short() -> bool:
+        given = [gold[i] for i in labelled]
+        return min(given.count("favor"), given.count("against")) < per_pole
+
+    while short() and len(labelled) < 6 * per_pole:
+        given = [gold[i] for i in labelled]
+        choice = choose_scorer(zero, x[labelled], [texts[i] for i in labelled], given, poles)
         open_rows = np.setdiff1d(pool, labelled)
         estimate = choice.scorer.estimate(x[open_rows], [texts[i] for i in open_rows])
+        balance = np.array([1.0 + given.count(label) for label in estimate.labels])
         picked = select_for_review(
-            x[open_rows], 1.0 - estimate.confidence, x[labelled], min(batch, budget - len(labelled))
+            x[open_rows], (1.0 - estimate.confidence) / balance, x[labelled], batch
         )
         labelled += [int(open_rows[i]) for i in picked]
     chosen = np.array(labelled)
@@ -295,6 +303,7 @@ def main() -> None:
             seconds: list[float] = []
             learned_conf: list[np.ndarray] = []
             learned_right: list[np.ndarray] = []
+            spent: list[int] = []
             for seed in range(args.draws):
                 labelled, scored = draw(gold, k, seed)
                 y = [gold[i] == "favor" for i in labelled]
@@ -329,8 +338,9 @@ def main() -> None:
                 learned_right.append(
                     np.array([g == p for g, p in zip(sg, production.labels, strict=True)])
                 )
-                if seed < review_draws:
-                    chosen, rest = simulate_review(x, texts, gold, poles, 2 * k, seed)
+                if seed < review_draws and k <= 5:
+                    chosen, rest = simulate_review(x, texts, gold, poles, k, seed)
+                    spent.append(len(chosen))
                     reviewed = choose_scorer(
                         zero,
                         x[chosen],
@@ -342,7 +352,7 @@ def main() -> None:
                         [gold[i] for i in rest],
                         reviewed.scorer.estimate(x[rest], [texts[i] for i in rest]).labels,
                     )
-                    results.setdefault(f"{2 * k} reviewed labels (review_candidates)", []).append(
+                    results.setdefault("reviewed to k per pole (review_candidates)", []).append(
                         value
                     )
                 if seed < args.setfit_draws:
@@ -358,6 +368,11 @@ def main() -> None:
                     seconds.append(time.perf_counter() - started)
             for name, values in results.items():
                 row(task.name, k, name, values, len(gold) - 2 * k)
+            if spent:
+                print(
+                    f"  (review reached {k} labels per pole after {np.mean(spent):.1f} labels "
+                    f"on average, range {min(spent)}-{max(spent)}; random: {2 * k})"
+                )
             conf, hit = np.concatenate(learned_conf), np.concatenate(learned_right)
             share, coverage = selective(conf, hit, bar)
             _, ece = reliability(conf, hit)

@@ -11,9 +11,14 @@ labelled (ten near-copies of one uncertain sentence teach one thing). So:
   after all). Both probabilities are the calibrated ones
   (:mod:`quotes.meaning.confidence`) of the model ``stance assign`` would
   use now, fitted on the current labels;
-- candidates are picked greedily: each next one maximises ``uncertainty *
+- the priority of a quote is its uncertainty divided by ``1 + n``, ``n`` the
+  number of labels people already gave for the stance the model now
+  predicts for it: the learner needs labels on both poles, and on an
+  unbalanced topic (four quotes against for every one in favor) pure
+  uncertainty keeps asking about the larger side;
+- candidates are picked greedily: each next one maximises ``priority *
   (1 - s)``, ``s`` its highest cosine to the quotes already picked or
-  labelled (max-min diversity, weighted by uncertainty).
+  labelled (max-min diversity, weighted by priority).
 
 Quotes with a person's label or rejection on the topic are never suggested,
 nor quotes clearly off the topic (``P(about) < MIN_ABOUT``). Quotes need a
@@ -85,8 +90,10 @@ def review_candidates(
     right = np.asarray(estimate.confidence, dtype=np.float64)
     linked = np.array([ids[r] in manual or bool(links_to[r]) for r in pool])
     uncertainty = np.where(linked, 1.0 - p_about * right, p_about * (1.0 - right))
+    given = [label for _, label in state.manual_labels]
+    balance = np.array([1.0 + given.count(label) for label in estimate.labels])
     known = vectors.matrix[[state.row_of[q] for q in sorted(labelled)]]
-    picked = select_for_review(vectors.matrix[pool], uncertainty, known, limit)
+    picked = select_for_review(vectors.matrix[pool], uncertainty / balance, known, limit)
     candidates = []
     for i in picked:
         if linked[i] and p_about[i] < 1.0 and 1.0 - p_about[i] > 1.0 - right[i]:
