@@ -49,7 +49,11 @@ from encode_cache import encode  # noqa: E402
 from quotes.meaning.confidence import DEFAULT_MIN_CONFIDENCE, reliability  # noqa: E402
 from quotes.meaning.encoder import load_embedder, resolve_model_path  # noqa: E402
 from quotes.meaning.learner import StackedScorer  # noqa: E402
-from quotes.meaning.review import select_for_review  # noqa: E402
+from quotes.meaning.review import (  # noqa: E402
+    representativeness,
+    review_priority,
+    select_for_review,
+)
 from quotes.meaning.scoring import (  # noqa: E402
     NEUTRAL_BAND,
     LogisticScorer,
@@ -232,8 +236,8 @@ def simulate_review(
     round the current model (zero-shot until 3 labels per pole, then the
     stacked learner, exactly as production) is fitted on the labels so far,
     and ``batch`` quotes are picked as ``review_candidates`` picks them
-    (uncertainty = 1 - calibrated confidence, every row being on topic here;
-    divided by 1 + the labels already given for the predicted stance; then
+    (``review_priority`` with uncertainty = 1 - calibrated confidence, every
+    row being on topic here, and ``representativeness`` over the pool; then
     ``select_for_review``). Their gold labels (neutral included: a person's
     neutral answer costs a label too) are added until each pole has
     ``per_pole`` labels (at most ``6 * per_pole`` labels in all).
@@ -242,6 +246,8 @@ def simulate_review(
     rng = np.random.default_rng(1000 + seed)
     pool = np.sort(rng.choice(len(gold), int(0.8 * len(gold)), replace=False))
     zero = ZeroShotScorer.from_poles(poles.favor, poles.against)
+    typical = np.zeros(len(gold))
+    typical[pool] = representativeness(x[pool])
     labelled: list[int] = []
 
     def short() -> bool:
@@ -253,10 +259,10 @@ def simulate_review(
         choice = choose_scorer(zero, x[labelled], [texts[i] for i in labelled], given, poles)
         open_rows = np.setdiff1d(pool, labelled)
         estimate = choice.scorer.estimate(x[open_rows], [texts[i] for i in open_rows])
-        balance = np.array([1.0 + given.count(label) for label in estimate.labels])
-        picked = select_for_review(
-            x[open_rows], (1.0 - estimate.confidence) / balance, x[labelled], batch
+        priority = review_priority(
+            1.0 - estimate.confidence, typical[open_rows], estimate.labels, given
         )
+        picked = select_for_review(x[open_rows], priority, x[labelled], batch)
         labelled += [int(open_rows[i]) for i in picked]
     chosen = np.array(labelled)
     return chosen, np.setdiff1d(np.arange(len(gold)), chosen)
