@@ -31,11 +31,13 @@ from quotes.errors import NotFoundError
 from quotes.meaning.encoder import Embedder, load_embedder
 from quotes.meaning.topic_profiles import TopicProfile, build_profile
 from quotes.meaning.vectors import Progress, embed_missing
+from quotes.records import history
 from quotes.records.quotes import link_topics, manual_assessment
 from quotes.records.topics import get_topic
 from quotes.search.filters import validate_stance_label
 from quotes.search.semantic import VectorMatrix, vector_matrix
 from quotes.store.engine import Database
+from quotes.store.ids import storable_ids
 from quotes.store.models import Quote, QuoteTopic, StanceAssessment, Topic, TopicRejection
 
 #: The score stored with a manual label.
@@ -285,10 +287,13 @@ def label_stance(session: Session, quote_id: int, topic: str, label: str) -> Lab
     """
     value = validate_stance_label(label)
     found = get_topic(session, topic)
-    if session.get(Quote, quote_id) is None:
+    quote = session.get(Quote, quote_id) if storable_ids(session, [quote_id]) else None
+    if quote is None:
         raise NotFoundError(f"no quote with id {quote_id}: see `quotes search` or `quotes export`.")
     existing = manual_assessment(session, quote_id, found.id)
     replaced = existing.label if existing is not None else None
+    if replaced != value:  # every label a person gives or replaces is a version
+        history.append(session, "quote", quote_id, "label", history.quote_snapshot(session, quote))
     if existing is None:
         session.add(
             StanceAssessment(
