@@ -8,24 +8,30 @@ Each data set is defined as a topic exactly as a user would with
   rows and, for each k, on the same scored rows as the learned methods;
 - k labels per pole (k = 3, the least production learns from, 5 and 20)
   drawn at random, scored on the *other* rows only: logistic regression on
-  embeddings alone; the same plus the pole sentences (production's learner),
-  with and without the neutral band; prototypes (pole centroids blended with
-  the labelled rows, the previous production learner); a cross-validation
-  gate (the learner only where 5-fold CV on the k labels beats zero-shot, as
-  production did before); and **production**: exactly what ``stance
-  assign`` does with those labels (``choose_scorer``, scores labelled with
-  the shared neutral band);
-- SetFit-style contrastive fine-tuning of the encoder on pairs of the
-  labelled rows followed by a logistic head (band 0, as first measured).
+  embeddings alone; the same plus the pole sentences (the previous
+  production learner); prototypes; the stacked model on TF-IDF alone; and
+  **production**: exactly what ``stance assign`` does with those labels
+  (``choose_scorer``: the stacked TF-IDF + embedding model with the poles);
+- review: labels chosen as ``stance review`` chooses them
+  (``review_priority`` and ``select_for_review``), answered with the gold
+  labels, refitting after every two, until each pole has k labels (k = 3,
+  5), scored on every other row, with the number of labels it took;
+- calibration: the zero-shot reliability table and expected calibration
+  error, the share of labels right at or above ``DEFAULT_MIN_CONFIDENCE``
+  and the share kept (coverage); the same for the learned model over draws;
+- optionally (``--setfit-draws``), SetFit-style contrastive fine-tuning of
+  the encoder on pairs of the labelled rows followed by a logistic head.
 
 Several draws per setting; mean and standard deviation are printed. The
 economic set has 5,101 rows; a fixed random 1,500 of them are the pool that
 every method is scored on (so SetFit, which must re-encode with its tuned
 encoder, costs the same as the rest).
 
-Run: ``.venv/bin/python benchmarks/stance_quality.py [--draws N] [--setfit-draws N]``
-(under a minute on 2 CPU cores without SetFit, ``--setfit-draws 0``; SetFit
-adds several minutes per draw).
+Run: ``.venv/bin/python benchmarks/stance_quality.py [--draws N] [--review-draws N]
+[--setfit-draws N]`` (a few minutes on 2 quiet cores; the review simulation
+refits the model every two labels and dominates; SetFit adds several minutes
+per draw). Encoded sentences are cached in the temp directory
+(benchmarks/encode_cache.py).
 """
 
 from __future__ import annotations
