@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from encode_cache import encode  # noqa: E402
 
-from quotes.meaning.confidence import DEFAULT_MIN_CONFIDENCE, reliability  # noqa: E402
+from quotes.meaning.confidence import reliability  # noqa: E402
 from quotes.meaning.encoder import load_embedder, resolve_model_path  # noqa: E402
 from quotes.meaning.learner import StackedScorer  # noqa: E402
 from quotes.meaning.review import (  # noqa: E402
@@ -71,6 +71,7 @@ from quotes.meaning.scoring import (  # noqa: E402
     labels_for,
     pole_sentences,
 )
+from quotes.vocabulary import DEFAULT_MIN_CONFIDENCE  # noqa: E402
 
 
 def data_dir() -> Path:

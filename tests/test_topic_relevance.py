@@ -8,14 +8,11 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
-from quotes.meaning.confidence import (
-    DEFAULT_MIN_CONFIDENCE,
-    reliability,
-    zero_shot_stance_confidence,
-)
+from quotes.meaning.confidence import reliability, zero_shot_stance_confidence
 from quotes.meaning.relevance import background_statements, near_subjects
 from quotes.store.engine import open_database
 from quotes.store.models import QuoteTopic, StanceAssessment, Topic, TopicRejection
+from quotes.vocabulary import DEFAULT_MIN_CONFIDENCE
 
 SCOTTISH = "A final decision from the Scottish Executive is awaited."
 OFF_TOPIC = [

@@ -27,15 +27,8 @@ import numpy.typing as npt
 
 Vector = npt.NDArray[np.float64]
 
-#: The confidence from which an automatic stance counts as evidence in
-#: shifts, positions, charts and the ``--stance`` filter (unless the user
-#: passes ``--min-confidence``). Measured on the manifesto benchmark, the
-#: calibrated zero-shot confidence never exceeds about 0.77, and labels at
-#: or above 0.7 (its top bin) were right 79 % (immigration) and 72 %
-#: (economy) of the time, covering 24 % and 12 % of the sentences: the bar
-#: keeps the clearest evidence; 85 % right is out of reach for this
-#: encoder at any useful coverage (README, stance section).
-DEFAULT_MIN_CONFIDENCE = 0.7
+# The default bar (DEFAULT_MIN_CONFIDENCE) lives in quotes.vocabulary, the one
+# place every output and benchmark reads it from.
 
 #: Zero-shot stance: P(right) = sigmoid(A + B * |score|) for a favor or
 #: against label (score on the tanh scale of quotes.meaning.scoring).
