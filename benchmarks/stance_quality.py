@@ -8,24 +8,30 @@ Each data set is defined as a topic exactly as a user would with
   rows and, for each k, on the same scored rows as the learned methods;
 - k labels per pole (k = 3, the least production learns from, 5 and 20)
   drawn at random, scored on the *other* rows only: logistic regression on
-  embeddings alone; the same plus the pole sentences (production's learner),
-  with and without the neutral band; prototypes (pole centroids blended with
-  the labelled rows, the previous production learner); a cross-validation
-  gate (the learner only where 5-fold CV on the k labels beats zero-shot, as
-  production did before); and **production**: exactly what ``stance
-  assign`` does with those labels (``choose_scorer``, scores labelled with
-  the shared neutral band);
-- SetFit-style contrastive fine-tuning of the encoder on pairs of the
-  labelled rows followed by a logistic head (band 0, as first measured).
+  embeddings alone; the same plus the pole sentences (the previous
+  production learner); prototypes; the stacked model on TF-IDF alone; and
+  **production**: exactly what ``stance assign`` does with those labels
+  (``choose_scorer``: the stacked TF-IDF + embedding model with the poles);
+- review: labels chosen as ``stance review`` chooses them
+  (``review_priority`` and ``select_for_review``), answered with the gold
+  labels, refitting after every two, until each pole has k labels (k = 3,
+  5), scored on every other row, with the number of labels it took;
+- calibration: the zero-shot reliability table and expected calibration
+  error, the share of labels right at or above ``DEFAULT_MIN_CONFIDENCE``
+  and the share kept (coverage); the same for the learned model over draws;
+- optionally (``--setfit-draws``), SetFit-style contrastive fine-tuning of
+  the encoder on pairs of the labelled rows followed by a logistic head.
 
 Several draws per setting; mean and standard deviation are printed. The
 economic set has 5,101 rows; a fixed random 1,500 of them are the pool that
 every method is scored on (so SetFit, which must re-encode with its tuned
 encoder, costs the same as the rest).
 
-Run: ``.venv/bin/python benchmarks/stance_quality.py [--draws N] [--setfit-draws N]``
-(under a minute on 2 CPU cores without SetFit, ``--setfit-draws 0``; SetFit
-adds several minutes per draw).
+Run: ``.venv/bin/python benchmarks/stance_quality.py [--draws N] [--review-draws N]
+[--setfit-draws N]`` (a few minutes on 2 quiet cores; the review simulation
+refits the model every two labels and dominates; SetFit adds several minutes
+per draw). Encoded sentences are cached in the temp directory
+(benchmarks/encode_cache.py).
 """
 
 from __future__ import annotations
@@ -49,7 +55,11 @@ from encode_cache import encode  # noqa: E402
 from quotes.meaning.confidence import reliability  # noqa: E402
 from quotes.meaning.encoder import load_embedder, resolve_model_path  # noqa: E402
 from quotes.meaning.learner import StackedScorer, choose_scorer  # noqa: E402
-from quotes.meaning.review import select_for_review  # noqa: E402
+from quotes.meaning.review import (  # noqa: E402
+    representativeness,
+    review_priority,
+    select_for_review,
+)
 from quotes.meaning.scoring import (  # noqa: E402
     NEUTRAL_BAND,
     LogisticScorer,
@@ -222,7 +232,7 @@ def simulate_review(
     texts: list[str],
     gold: list[str],
     poles: Poles,
-    budget: int,
+    per_pole: int,
     seed: int,
     batch: int = 2,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -231,24 +241,34 @@ def simulate_review(
     A random 80 % of the rows (per seed) is the pool a person reviews; each
     round the current model (zero-shot until 3 labels per pole, then the
     stacked learner, exactly as production) is fitted on the labels so far,
-    ``select_for_review`` picks ``batch`` quotes (uncertainty = 1 - calibrated
-    confidence; every row is on topic here), and their gold labels (neutral
-    included: a person's neutral answer costs a label too) are added.
+    and ``batch`` quotes are picked as ``review_candidates`` picks them
+    (``review_priority`` with uncertainty = 1 - calibrated confidence, every
+    row being on topic here, and ``representativeness`` over the pool; then
+    ``select_for_review``). Their gold labels (neutral included: a person's
+    neutral answer costs a label too) are added until each pole has
+    ``per_pole`` labels (at most ``6 * per_pole`` labels in all).
     Returns (labelled rows, scored rows = every other row).
     """
     rng = np.random.default_rng(1000 + seed)
     pool = np.sort(rng.choice(len(gold), int(0.8 * len(gold)), replace=False))
     zero = ZeroShotScorer.from_poles(poles.favor, poles.against)
+    typical = np.zeros(len(gold))
+    typical[pool] = representativeness(x[pool])
     labelled: list[int] = []
-    while len(labelled) < budget:
-        choice = choose_scorer(
-            zero, x[labelled], [texts[i] for i in labelled], [gold[i] for i in labelled], poles
-        )
+
+    def short() -> bool:
+        given = [gold[i] for i in labelled]
+        return min(given.count("favor"), given.count("against")) < per_pole
+
+    while short() and len(labelled) < 6 * per_pole:
+        given = [gold[i] for i in labelled]
+        choice = choose_scorer(zero, x[labelled], [texts[i] for i in labelled], given, poles)
         open_rows = np.setdiff1d(pool, labelled)
         estimate = choice.scorer.estimate(x[open_rows], [texts[i] for i in open_rows])
-        picked = select_for_review(
-            x[open_rows], 1.0 - estimate.confidence, x[labelled], min(batch, budget - len(labelled))
+        priority = review_priority(
+            1.0 - estimate.confidence, typical[open_rows], estimate.labels, given
         )
+        picked = select_for_review(x[open_rows], priority, x[labelled], batch)
         labelled += [int(open_rows[i]) for i in picked]
     chosen = np.array(labelled)
     return chosen, np.setdiff1d(np.arange(len(gold)), chosen)
@@ -295,6 +315,7 @@ def main() -> None:
             seconds: list[float] = []
             learned_conf: list[np.ndarray] = []
             learned_right: list[np.ndarray] = []
+            spent: list[int] = []
             for seed in range(args.draws):
                 labelled, scored = draw(gold, k, seed)
                 y = [gold[i] == "favor" for i in labelled]
@@ -329,8 +350,9 @@ def main() -> None:
                 learned_right.append(
                     np.array([g == p for g, p in zip(sg, production.labels, strict=True)])
                 )
-                if seed < review_draws:
-                    chosen, rest = simulate_review(x, texts, gold, poles, 2 * k, seed)
+                if seed < review_draws and k <= 5:
+                    chosen, rest = simulate_review(x, texts, gold, poles, k, seed)
+                    spent.append(len(chosen))
                     reviewed = choose_scorer(
                         zero,
                         x[chosen],
@@ -342,7 +364,7 @@ def main() -> None:
                         [gold[i] for i in rest],
                         reviewed.scorer.estimate(x[rest], [texts[i] for i in rest]).labels,
                     )
-                    results.setdefault(f"{2 * k} reviewed labels (review_candidates)", []).append(
+                    results.setdefault("reviewed to k per pole (review_candidates)", []).append(
                         value
                     )
                 if seed < args.setfit_draws:
@@ -358,6 +380,11 @@ def main() -> None:
                     seconds.append(time.perf_counter() - started)
             for name, values in results.items():
                 row(task.name, k, name, values, len(gold) - 2 * k)
+            if spent:
+                print(
+                    f"  (review reached {k} labels per pole after {np.mean(spent):.1f} labels "
+                    f"on average, range {min(spent)}-{max(spent)}; random: {2 * k})"
+                )
             conf, hit = np.concatenate(learned_conf), np.concatenate(learned_right)
             share, coverage = selective(conf, hit, bar)
             _, ece = reliability(conf, hit)

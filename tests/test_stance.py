@@ -141,7 +141,7 @@ def test_manual_label_wins_and_is_never_overwritten(seeded) -> None:
             "score": -1.0,
             "method": "manual",
             "model": None,
-            "confidence": None,
+            "confidence": None,  # a person's label is not an estimate
         }
     ]
     assert _auto(quote, "security")["label"] == "favor"  # kept, but the manual one wins
@@ -177,7 +177,8 @@ def test_labels_measurably_move_stances(seeded) -> None:
     assert before[PROBE_FAVOR]["label"] == "against"  # zero-shot gets these wrong
     assert before[PROBE_AGAINST]["label"] == "favor"
     wanted = {t: "favor" if t in TAUGHT_FAVOR else "against" for t in taught}
-    wrong_before = [t for t in taught if before[t]["label"] != wanted[t]]
+    # Zero-shot misplaces some of them (a wrong label, or not linked at all).
+    wrong_before = [t for t in taught if before[t] is None or before[t]["label"] != wanted[t]]
     assert len(wrong_before) >= 2
     for text, quote_id in taught.items():
         seeded.ok("stance", "label", str(quote_id), "--topic", "whaling", "--stance", wanted[text])

@@ -11,9 +11,22 @@ labelled (ten near-copies of one uncertain sentence teach one thing). So:
   after all). Both probabilities are the calibrated ones
   (:mod:`quotes.meaning.confidence`) of the model ``stance assign`` would
   use now, fitted on the current labels;
-- candidates are picked greedily: each next one maximises ``uncertainty *
+- the priority of a quote starts from how *typical* it is of the topic's
+  quotes (``representativeness``: the mean cosine to its 10 nearest
+  neighbours among them, to the 4th power), so labels teach the bulk of
+  the topic rather than its odd corners. While either pole has fewer than
+  ``COLD_START_LABELS`` labels that is the whole priority: measured on the
+  manifesto immigration set (benchmarks/stance_quality.py), picking by
+  uncertainty at that stage asked about ambiguous borderline sentences and
+  scored below random labels (F_avg 0.59 vs 0.64 at 3 per pole), while
+  typical, diverse quotes scored 0.63 / 0.69 at 3 / 5 per pole. From then
+  on it is multiplied by the uncertainty (information density sampling);
+- divided by ``1 + n``, ``n`` the labels people already gave for the stance
+  the model now predicts for the quote: the learner needs labels on both
+  poles, and on an unbalanced topic the larger side would keep being asked;
+- candidates are picked greedily: each next one maximises ``priority *
   (1 - s)``, ``s`` its highest cosine to the quotes already picked or
-  labelled (max-min diversity, weighted by uncertainty).
+  labelled (max-min diversity, weighted by priority).
 
 Quotes with a person's label or rejection on the topic are never suggested,
 nor quotes clearly off the topic (``P(about) < MIN_ABOUT``). Quotes need a
@@ -24,6 +37,7 @@ call, which always fits on the current labels) moves the suggestions.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -38,6 +52,11 @@ from quotes.store.engine import Database
 
 #: Quotes less likely than this to be about the topic are not suggested.
 MIN_ABOUT = 0.2
+#: Below this many labels on either pole, suggestions ignore uncertainty.
+COLD_START_LABELS = 10
+#: Neighbours and reference quotes of the representativeness estimate.
+NEIGHBOURS = 10
+REFERENCE_QUOTES = 1000
 
 
 class ReviewCandidate(NamedTuple):
@@ -85,8 +104,12 @@ def review_candidates(
     right = np.asarray(estimate.confidence, dtype=np.float64)
     linked = np.array([ids[r] in manual or bool(links_to[r]) for r in pool])
     uncertainty = np.where(linked, 1.0 - p_about * right, p_about * (1.0 - right))
+    given = [label for _, label in state.manual_labels]
+    priority = review_priority(
+        uncertainty, representativeness(vectors.matrix[pool]), estimate.labels, given
+    )
     known = vectors.matrix[[state.row_of[q] for q in sorted(labelled)]]
-    picked = select_for_review(vectors.matrix[pool], uncertainty, known, limit)
+    picked = select_for_review(vectors.matrix[pool], priority, known, limit)
     candidates = []
     for i in picked:
         if linked[i] and p_about[i] < 1.0 and 1.0 - p_about[i] > 1.0 - right[i]:
@@ -98,6 +121,35 @@ def review_candidates(
             reason = f"stance unsure: {label}, confidence {right[i]:.2f}"
         candidates.append(ReviewCandidate(pool_ids[i], round(float(uncertainty[i]), 4), reason))
     return candidates
+
+
+def representativeness(vectors: Matrix) -> npt.NDArray[np.float64]:
+    """Mean cosine of each row to its nearest neighbours among (a fixed sample of) the rows."""
+    matrix = np.asarray(vectors, dtype=np.float64)
+    if len(matrix) < 2:
+        return np.ones(len(matrix))
+    rows = np.arange(len(matrix))
+    if len(matrix) > REFERENCE_QUOTES:
+        rows = np.random.default_rng(0).choice(len(matrix), REFERENCE_QUOTES, replace=False)
+    similarity = matrix @ matrix[rows].T
+    k = min(NEIGHBOURS + 1, similarity.shape[1])
+    nearest = -np.sort(-similarity, axis=1)[:, 1:k]  # the best match is (usually) itself
+    return np.asarray(np.clip(nearest.mean(axis=1), 0.0, 1.0))
+
+
+def review_priority(
+    uncertainty: npt.ArrayLike,
+    typical: npt.ArrayLike,
+    predicted: Sequence[str],
+    given: Sequence[str],
+) -> npt.NDArray[np.float64]:
+    """How much a label on each quote would teach (before diversity; see the module doc)."""
+    priority = np.asarray(typical, dtype=np.float64) ** 4
+    labels = list(given)
+    if min(labels.count("favor"), labels.count("against")) >= COLD_START_LABELS:
+        priority = priority * np.asarray(uncertainty, dtype=np.float64)
+    balance = np.array([1.0 + labels.count(label) for label in predicted])
+    return np.asarray(priority / balance)
 
 
 def select_for_review(
