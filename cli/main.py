@@ -14,6 +14,7 @@ import typer
 from quotes import __version__
 
 from . import (
+    curation_commands,
     db_commands,
     demo_commands,
     ingest_commands,
@@ -65,6 +66,8 @@ review_commands.register(meaning_commands.stance_app)
 timeline_commands.register(app)
 position_commands.register(app)
 demo_commands.register(app)
+curation_commands.register(app)
+db_commands.register(app)
 app.add_typer(db_commands.app, name="db")
 app.add_typer(speaker_commands.app, name="speakers")
 app.add_typer(topic_commands.app, name="topics")

@@ -14,7 +14,17 @@ from quotes.timelines.aggregate import Observation, Timeline
 from quotes.timelines.shifts import DEFAULT_THRESHOLD, Shift
 from quotes.vocabulary import DEFAULT_MIN_CONFIDENCE
 
-from .common import DbOption, JsonOption, console, database, echo_json, err_console
+from .common import (
+    BomOption,
+    DbOption,
+    JsonOption,
+    RawCellsOption,
+    console,
+    csv_style,
+    database,
+    echo_json,
+    err_console,
+)
 
 ByOption = Annotated[str, typer.Option("--by", help="Period: day, month, quarter or year.")]
 ScoreOption = Annotated[
@@ -108,6 +118,8 @@ def timeline(
     since: Annotated[str | None, typer.Option("--since", help="From this date.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Up to this date.")] = None,
     min_confidence: MinConfidenceOption = DEFAULT_MIN_CONFIDENCE,
+    raw_cells: RawCellsOption = False,
+    bom: BomOption = False,
     db: DbOption = None,
 ) -> None:
     """A stance timeline: one score per speaker and period, with the quotes behind it."""
@@ -115,8 +127,9 @@ def timeline(
     from quotes.timelines.query import build_timeline
 
     fmt = validate_format(format)
+    target = database(db)  # opened first, so the output check knows the database's files
     path = output_path(fmt, output)
-    with database(db).session() as active:
+    with target.session() as active:
         found = build_timeline(
             active,
             topic,
@@ -153,7 +166,7 @@ def timeline(
         return
     from quotes.timelines.shifts import detect_shifts
 
-    write_timeline(found, detect_shifts(found.points), fmt, path)
+    write_timeline(found, detect_shifts(found.points), fmt, path, csv_style(raw_cells, bom))
     if path is not None:
         err_console.print(f"Wrote {len(found.points)} periods ({fmt}) to {path}", markup=False)
 

@@ -6,9 +6,10 @@ next suggestion already reflects it. Answers:
 
 - ``favor`` / ``against`` / ``neutral``: a person's stance label
   (:func:`quotes.meaning.stance.label_stance`, which also links the quote);
-- ``off-topic``: a person says the quote is not about the topic; a
+- ``off-topic``: a person says the quote is not about the topic
+  (:func:`quotes.records.links.unlink_topic`, as ``quotes topics unlink``): a
   ``topic_rejections`` row is written, the link and the quote's stances on the
-  topic are removed, and automatic assignment must not link it again;
+  topic go (kept in the quote's history), and assignment never relinks it;
 - ``skip`` / ``quit``: nothing is written.
 
 Which quotes are suggested comes from :func:`review_candidates` (the
@@ -25,11 +26,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quotes.errors import BadInputError, NotFoundError
-from quotes.records.quotes import manual_assessment
+from quotes.errors import BadInputError
 from quotes.records.topics import get_topic
 from quotes.store.dates import format_date
 from quotes.store.models import Quote, QuoteTopic, StanceAssessment, TopicRejection
@@ -206,70 +206,16 @@ def suggestions(
     return found_suggestions
 
 
-def reject_topic(session: Session, quote_id: int, topic: str) -> None:
-    """A person says the quote is not about the topic: remember it, drop the link and
-    the automatic stance. A person's stance label on the topic is never dropped
-    silently: it must be removed first (bad input otherwise)."""
-    found = get_topic(session, topic)
-    if session.get(Quote, quote_id) is None:
-        raise NotFoundError(f"no quote with id {quote_id}: see `quotes search` or `quotes export`.")
-    if manual_assessment(session, quote_id, found.id) is not None:
-        raise BadInputError(
-            f"quote {quote_id} has a person's stance label on {found.name}: remove it with "
-            f"`quotes stance unlabel {quote_id} --topic {found.name}` before calling it off-topic."
-        )
-    if session.get(TopicRejection, (quote_id, found.id)) is None:
-        session.add(TopicRejection(quote_id=quote_id, topic_id=found.id))
-    _drop_pairs(session, found.id, [quote_id])
-
-
-def _drop_pairs(session: Session, topic_id: int, quote_ids: list[int]) -> None:
-    if not quote_ids:
-        return
-    session.execute(
-        delete(QuoteTopic).where(
-            QuoteTopic.topic_id == topic_id, QuoteTopic.quote_id.in_(quote_ids)
-        )
-    )
-    session.execute(
-        delete(StanceAssessment).where(
-            StanceAssessment.topic_id == topic_id, StanceAssessment.quote_id.in_(quote_ids)
-        )
-    )
-    session.flush()
-
-
-def honour_rejections(session: Session, topic: str) -> None:
-    """Remove any automatic link or stance a refit made on a rejected pair.
-
-    Automatic assignment is meant to skip rejected pairs itself; this keeps a
-    review session right whatever the assignment does.
-    """
-    found = get_topic(session, topic)
-    rejected = list(
-        session.scalars(select(TopicRejection.quote_id).where(TopicRejection.topic_id == found.id))
-    )
-    auto_links = list(
-        session.scalars(
-            select(QuoteTopic.quote_id).where(
-                QuoteTopic.topic_id == found.id,
-                QuoteTopic.origin == "auto",
-                QuoteTopic.quote_id.in_(rejected),
-            )
-        )
-    )
-    _drop_pairs(session, found.id, auto_links)
-
-
 def save_answer(database: Database, quote_id: int, topic: str, answer: Answer) -> bool:
     """Record one answer in its own transaction; True when something was written."""
     if answer in ("skip", "quit"):
         return False
     from quotes.meaning.stance import label_stance
+    from quotes.records.links import unlink_topic
 
     with database.session(write=True) as session:
         if answer == "off-topic":
-            reject_topic(session, quote_id, topic)
+            unlink_topic(session, quote_id, topic)
         else:
             label_stance(session, quote_id, topic, answer)
     return True
@@ -280,5 +226,3 @@ def refit(database: Database, topic: str, embedder: Embedder) -> None:
     from quotes.meaning.stance import assign_stances
 
     assign_stances(database, topic=topic, embedder=embedder)
-    with database.session(write=True) as session:
-        honour_rejections(session, topic)
