@@ -102,8 +102,8 @@ def demo(
     from .timeline_commands import shifts_table, timeline_table
 
     started = time.perf_counter()
-    png, html = chart_paths(output_dir)
     target = open_database(db_target(db) or DEFAULT_DEMO_DB)
+    png, html = chart_paths(output_dir)  # after opening: a chart may not be the database
 
     _step(1, "Load the seed quotations and the ParlEE sample")
     counts = load_demo_data(target)

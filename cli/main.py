@@ -22,6 +22,7 @@ from . import (
     position_commands,
     quote_commands,
     review_commands,
+    serve_commands,
     speaker_commands,
     timeline_commands,
     topic_commands,
@@ -68,6 +69,7 @@ position_commands.register(app)
 demo_commands.register(app)
 curation_commands.register(app)
 db_commands.register(app)
+serve_commands.register(app)
 app.add_typer(db_commands.app, name="db")
 app.add_typer(speaker_commands.app, name="speakers")
 app.add_typer(topic_commands.app, name="topics")

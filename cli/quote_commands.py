@@ -14,7 +14,7 @@ from quotes.ingest.seeding import load_seed_quotes
 from quotes.records.quotes import add_quote, get_quote, quote_to_dict
 from quotes.records.topics import install_default_topics
 from quotes.search.filters import QuoteFilters
-from quotes.search.query import prepare_search, search
+from quotes.search.query import DEFAULT_MIN_MATCH, prepare_search, search
 
 from .common import (
     BomOption,
@@ -155,6 +155,15 @@ def search_command(
         ),
     ] = None,
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many results.")] = 20,
+    min_match: Annotated[
+        float | None,
+        typer.Option(
+            "--min-match",
+            help="Semantic and hybrid: the least cosine similarity to the query "
+            f"(default {DEFAULT_MIN_MATCH:.2f}; -1 keeps everything).",
+            show_default=False,
+        ),
+    ] = None,
     json: JsonOption = False,
     csv: CsvOption = False,
     raw_cells: RawCellsOption = False,
@@ -177,7 +186,8 @@ def search_command(
         with embedding_progress() as progress:
             mode = prepare_search(target, mode, progress)
     with target.session() as active:
-        hits = [h.to_dict() for h in search(active, query, filters=filters, mode=mode, limit=limit)]
+        found = search(active, query, filters=filters, mode=mode, limit=limit, min_match=min_match)
+        hits = [h.to_dict() for h in found]
     if json:
         echo_json(hits)
     elif csv:
@@ -186,10 +196,11 @@ def search_command(
         rows = [{**h, **csv_row(h)} for h in hits]
         columns = ["rank", "match", "id", "speaker", "date", "kind", "text", "topics"]
         write_csv(
-            rows,
-            [*columns, "stance", "auto_stance", "auto_confidence"],
-            csv_style(raw_cells, bom),
+            rows, [*columns, "stance", "auto_stance", "auto_confidence"], csv_style(raw_cells, bom)
         )
+    elif not hits and mode not in (None, "text"):
+        least = DEFAULT_MIN_MATCH if min_match is None else min_match
+        say(f"No close matches for {query} (least similarity {least:.2f}; see --min-match).")
     elif not hits:
         say(f"No statements match {query}.")
     else:

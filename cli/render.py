@@ -48,6 +48,7 @@ def quotes_table(rows: Sequence[dict[str, Any]], *, title: str | None = None) ->
     has_rank = bool(rows) and "rank" in rows[0]
     if has_rank:
         table.add_column("#", justify="right")
+        table.add_column("match", justify="right")
     table.add_column("id", justify="right", style="dim")
     table.add_column("date")
     table.add_column("speaker", style="cyan")
@@ -63,7 +64,8 @@ def quotes_table(rows: Sequence[dict[str, Any]], *, title: str | None = None) ->
             text,
             escape(stance_text(row) or ", ".join(row["topics"])),
         ]
-        table.add_row(*([str(row["rank"])] if has_rank else []), *cells)
+        ranked = [str(row["rank"]), f"{row['match']:.2f}"] if has_rank else []
+        table.add_row(*ranked, *cells)
     return table
 
 

@@ -117,9 +117,9 @@ def timeline(
     ] = None,
     since: Annotated[str | None, typer.Option("--since", help="From this date.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Up to this date.")] = None,
-    min_confidence: MinConfidenceOption = DEFAULT_MIN_CONFIDENCE,
     raw_cells: RawCellsOption = False,
     bom: BomOption = False,
+    min_confidence: MinConfidenceOption = DEFAULT_MIN_CONFIDENCE,
     db: DbOption = None,
 ) -> None:
     """A stance timeline: one score per speaker and period, with the quotes behind it."""

@@ -1,4 +1,4 @@
-"""The filters every listing shares: speaker, topic, stance, since, until.
+"""The filters every listing shares: speaker, topic, stance, since, until, kind.
 
 Search (every mode), export and timelines resolve the user's values once here,
 so an unknown speaker, topic or stance label is the same error everywhere, and
@@ -17,7 +17,7 @@ from quotes.errors import BadInputError
 from quotes.records.speakers import require_speaker
 from quotes.records.topics import get_topic
 from quotes.store.dates import optional_date
-from quotes.store.models import STANCE_LABELS, Quote, QuoteTopic, StanceAssessment
+from quotes.store.models import QUOTE_KINDS, STANCE_LABELS, Quote, QuoteTopic, StanceAssessment
 from quotes.vocabulary import choose, validate_min_confidence
 
 
@@ -38,6 +38,7 @@ class QuoteFilters:
     #: With ``stance``: an automatic stance counts only at this confidence or
     #: above (0: every automatic stance counts); a person's label always counts.
     min_confidence: float = 0.0
+    kind: str | None = None  # quote or paraphrase
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class ResolvedFilters:
     since: date | None = None
     until: date | None = None
     min_confidence: float = 0.0
+    kind: str | None = None
 
     def clauses(self) -> list[ColumnElement[bool]]:
         """Conditions on ``Quote`` implementing these filters."""
@@ -60,6 +62,8 @@ class ResolvedFilters:
             found.append(Quote.date >= self.since)
         if self.until is not None:
             found.append(Quote.date <= self.until)
+        if self.kind is not None:
+            found.append(Quote.kind == self.kind)
         if self.topic_id is not None:
             found.append(
                 exists().where(
@@ -115,6 +119,7 @@ def resolve_filters(session: Session, filters: QuoteFilters) -> ResolvedFilters:
     bar = validate_min_confidence(filters.min_confidence)
     topic = get_topic(session, filters.topic) if filters.topic else None
     speaker = require_speaker(session, filters.speaker) if filters.speaker else None
+    kind = choose(filters.kind, QUOTE_KINDS, "kind") if filters.kind else None
     return ResolvedFilters(
         speaker_id=speaker.id if speaker else None,
         topic_id=topic.id if topic else None,
@@ -122,4 +127,5 @@ def resolve_filters(session: Session, filters: QuoteFilters) -> ResolvedFilters:
         since=since.start if since else None,
         until=until.end if until else None,
         min_confidence=bar,
+        kind=kind,
     )

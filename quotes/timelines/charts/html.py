@@ -302,24 +302,41 @@ def _table(timeline: Timeline) -> str:
     )
 
 
-def render_html(timeline: Timeline, shifts: Sequence[Shift]) -> str:
-    """The whole page as a string."""
+def render_svg(timeline: Timeline, shifts: Sequence[Shift], *, element_id: str = "chart") -> str:
+    """The chart alone: an ``<svg>`` element with no script or style of its own.
+
+    ``quotes serve`` embeds it in its pages (its own script adds the hover
+    panel, as the page below does), so the web app and the file draw the
+    same picture.
+    """
     spans = [o.span for o in timeline.observations]
     first = min((s.start for s in spans), default=date.today())
     last = max((s.end for s in spans), default=date.today())
     scale = _Scale(first, last)
     title = chart_title(timeline)
-    poles = "".join(f'<p class="poles">{escape(line)}</p>' for line in pole_lines(timeline))
-    svg = "\n".join(
+    return "\n".join(
         [
-            f'<svg id="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
-            f'role="img" aria-label="{escape(title, quote=True)}">'
+            f'<svg id="{escape(element_id, quote=True)}" viewBox="0 0 {WIDTH} {HEIGHT}" '
+            f'width="{WIDTH}" height="{HEIGHT}" role="img" '
+            f'aria-label="{escape(title, quote=True)}">'
         ]
         + _axes(scale, scale.first, scale.first + timedelta(days=scale.days))
         + _series(timeline, scale)
         + _shift_marks(timeline, marked_shifts(shifts), scale)
         + ["</svg>"]
     )
+
+
+def render_legend(timeline: Timeline) -> str:
+    """The legend paragraph (speakers' line styles, what the marks mean)."""
+    return _legend(timeline)
+
+
+def render_html(timeline: Timeline, shifts: Sequence[Shift]) -> str:
+    """The whole page as a string."""
+    title = chart_title(timeline)
+    poles = "".join(f'<p class="poles">{escape(line)}</p>' for line in pole_lines(timeline))
+    svg = render_svg(timeline, shifts)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
