@@ -246,7 +246,7 @@ def test_timeline_counts_only_confident_stances(cli: Any, stored: dict[str, int]
     args = ("timeline", "--topic", "sovereignty", "--speaker", "Donald Trump", "--format", "json")
     empty = cli.ok(*args)
     assert json.loads(empty.stdout) == []
-    assert "6 quote(s) whose only stance is automatic with confidence below 0.70" in empty.output
+    assert "6 quotes whose only stance is automatic with confidence below 0.70" in empty.output
     rows = json.loads(cli.ok(*args, "--min-confidence", "0.45").stdout)
     assert [(r["period"], r["n"]) for r in rows] == [("2025-01", 2), ("2025-04", 2)]
     table = cli.ok("timeline", "--topic", "sovereignty", "--speaker", "Mette Frederiksen").stdout

@@ -141,7 +141,7 @@ def test_manual_label_wins_and_is_never_overwritten(seeded) -> None:
             "score": -1.0,
             "method": "manual",
             "model": None,
-            "confidence": None,  # a person's label is not an estimate
+            "confidence": None,
         }
     ]
     assert _auto(quote, "security")["label"] == "favor"  # kept, but the manual one wins
