@@ -23,6 +23,7 @@ from quotes.records.quote_edits import (
     restore_quote,
 )
 from quotes.records.quotes import get_quote, load_quotes, quote_to_dict
+from quotes.records.reported import as_said
 from quotes.records.speaker_edits import add_role, edit_speaker, speaker_history
 from quotes.records.topic_edits import edit_topic, topic_history
 
@@ -141,7 +142,8 @@ def delete(
                 require_quote(active, quote_id)
             shown = [quote_to_dict(q) for q in load_quotes(active, list(dict.fromkeys(quote_ids)))]
         for quote in shown:
-            console.print(f"#{quote['id']} {escape(quote['speaker'])}: {escape(quote['text'])}")
+            said = as_said(quote["text"], quote["kind"])
+            console.print(f"#{quote['id']} {escape(quote['speaker'])}: {escape(said)}")
         if not typer.confirm(f"Delete {_plural(len(shown), 'quote')}?", default=False):
             fail("nothing deleted.", 1)
     with session(db, write=True) as active:
@@ -166,7 +168,8 @@ def _summary(snapshot: dict[str, Any]) -> str:
     parts = (("sources", "source"), ("topic_links", "topic link"), ("stances", "stance"))
     counts = ", ".join(_plural(len(snapshot.get(key) or []), word) for key, word in parts)
     when = snapshot.get("date") or "undated"
-    return f"{snapshot.get('speaker')}, {when}: {snapshot.get('text')} ({counts})"
+    said = as_said(str(snapshot.get("text")), str(snapshot.get("kind") or "quote"))
+    return f"{snapshot.get('speaker')}, {when}: {said} ({counts})"
 
 
 def history(quote_id: QuoteId, json: JsonOption = False, db: DbOption = None) -> None:

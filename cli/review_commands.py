@@ -92,7 +92,7 @@ def _session(target: Database, topic: str, limit: int, first: list[dict[str, obj
     from quotes.meaning.encoder import load_embedder
     from quotes.meaning.reviewing import refit, save_answer, suggestions
 
-    embedder = None
+    embedder = load_embedder()  # once: every refit and ranking reuses it
     seen: set[int] = set()
     counts = {"labelled": 0, "off-topic": 0, "skipped": 0}
     pending = first
@@ -108,8 +108,6 @@ def _session(target: Database, topic: str, limit: int, first: list[dict[str, obj
             break
         if save_answer(target, quote_id, topic, answer):
             counts["off-topic" if answer == "off-topic" else "labelled"] += 1
-            if embedder is None:
-                embedder = load_embedder()
             refit(target, topic, embedder)
             say(f"Saved: #{quote_id} {answer}; {topic} refitted.")
         else:
