@@ -30,6 +30,7 @@ from quotes import __version__
 from quotes.errors import (
     BadInputError,
     DatabaseError,
+    DuplicateQuoteError,
     ModelError,
     NotFoundError,
     QuotesError,
@@ -129,7 +130,7 @@ def status_for(error: QuotesError) -> int:
     """The HTTP status of a library error."""
     if isinstance(error, HttpError):
         return error.status
-    if isinstance(error, SpeakerChoiceNeeded | SchemaOutOfDateError):
+    if isinstance(error, SpeakerChoiceNeeded | DuplicateQuoteError | SchemaOutOfDateError):
         return 409
     if isinstance(error, NotFoundError):
         return 404
@@ -167,7 +168,11 @@ def _validation_sentence(exc: RequestValidationError) -> str:
 def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(QuotesError)
     async def library_error(request: Request, exc: QuotesError) -> Response:
-        extra = {"similar": exc.similar} if isinstance(exc, SpeakerChoiceNeeded) else {}
+        extra: dict[str, Any] = {}
+        if isinstance(exc, SpeakerChoiceNeeded):
+            extra["similar"] = exc.similar
+        if isinstance(exc, DuplicateQuoteError):
+            extra["other_id"] = exc.other_id
         return error_response(request, status_for(exc), str(exc), **extra)
 
     @app.exception_handler(RequestValidationError)
