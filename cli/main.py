@@ -19,7 +19,9 @@ from . import (
     demo_commands,
     ingest_commands,
     meaning_commands,
+    position_commands,
     quote_commands,
+    review_commands,
     serve_commands,
     speaker_commands,
     timeline_commands,
@@ -61,7 +63,9 @@ def main(
 quote_commands.register(app)
 ingest_commands.register(app)
 meaning_commands.register(app)
+review_commands.register(meaning_commands.stance_app)
 timeline_commands.register(app)
+position_commands.register(app)
 demo_commands.register(app)
 curation_commands.register(app)
 db_commands.register(app)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from quotes.errors import BadInputError
@@ -18,7 +18,7 @@ from quotes.records.speakers import require_speaker
 from quotes.records.topics import get_topic
 from quotes.store.dates import optional_date
 from quotes.store.models import QUOTE_KINDS, STANCE_LABELS, Quote, QuoteTopic, StanceAssessment
-from quotes.vocabulary import choose
+from quotes.vocabulary import choose, validate_min_confidence
 
 
 def validate_stance_label(label: str) -> str:
@@ -35,6 +35,9 @@ class QuoteFilters:
     stance: str | None = None
     since: str | None = None
     until: str | None = None
+    #: With ``stance``: an automatic stance counts only at this confidence or
+    #: above (0: every automatic stance counts); a person's label always counts.
+    min_confidence: float = 0.0
     kind: str | None = None  # quote or paraphrase
 
 
@@ -47,6 +50,7 @@ class ResolvedFilters:
     stance: str | None = None
     since: date | None = None
     until: date | None = None
+    min_confidence: float = 0.0
     kind: str | None = None
 
     def clauses(self) -> list[ColumnElement[bool]]:
@@ -67,14 +71,18 @@ class ResolvedFilters:
                 )
             )
         if self.stance is not None:
-            found.append(effective_stance_is(self.stance, self.topic_id))
+            found.append(effective_stance_is(self.stance, self.topic_id, self.min_confidence))
         return found
 
 
-def effective_stance_is(label: str, topic_id: int | None) -> ColumnElement[bool]:
+def effective_stance_is(
+    label: str, topic_id: int | None, min_confidence: float = 0.0
+) -> ColumnElement[bool]:
     """The quote's effective stance (manual wins over auto) is ``label``.
 
-    With a topic, on that topic; without one, on any topic.
+    With a topic, on that topic; without one, on any topic. An automatic
+    stance counts only at ``min_confidence`` or above (an unknown confidence
+    is below any bar above 0), the rule of ``quotes.vocabulary.passes_confidence``.
     """
     assessed = aliased(StanceAssessment)
     manual = aliased(StanceAssessment)
@@ -88,7 +96,13 @@ def effective_stance_is(label: str, topic_id: int | None) -> ColumnElement[bool]
     conditions = [
         assessed.quote_id == Quote.id,
         assessed.label == label,
-        or_(assessed.method == "manual", no_manual_override),
+        or_(
+            assessed.method == "manual",
+            and_(
+                no_manual_override,
+                assessed.confidence >= min_confidence if min_confidence > 0 else true(),
+            ),
+        ),
     ]
     if topic_id is not None:
         conditions.append(assessed.topic_id == topic_id)
@@ -102,6 +116,7 @@ def resolve_filters(session: Session, filters: QuoteFilters) -> ResolvedFilters:
     if since and until and since.start > until.end:
         raise BadInputError(f"--since {since} is after --until {until}: nothing can match.")
     stance = validate_stance_label(filters.stance) if filters.stance else None
+    bar = validate_min_confidence(filters.min_confidence)
     topic = get_topic(session, filters.topic) if filters.topic else None
     speaker = require_speaker(session, filters.speaker) if filters.speaker else None
     kind = choose(filters.kind, QUOTE_KINDS, "kind") if filters.kind else None
@@ -111,5 +126,6 @@ def resolve_filters(session: Session, filters: QuoteFilters) -> ResolvedFilters:
         stance=stance,
         since=since.start if since else None,
         until=until.end if until else None,
+        min_confidence=bar,
         kind=kind,
     )

@@ -29,6 +29,7 @@ from quotes.store.engine import Database
 from quotes.store.models import Quote, Speaker, StanceAssessment, Topic
 from quotes.timelines.aggregate import Observation, Timeline, build_points, mean_score
 from quotes.timelines.periods import validate_granularity
+from quotes.vocabulary import DEFAULT_MIN_CONFIDENCE
 
 #: Results per page of the search page and the default page of the API.
 PAGE_SIZE = 20
@@ -393,7 +394,10 @@ def speaker(database: Database, name: str, *, by: str = "month") -> dict[str, An
             )
         )
         latest = [quote_to_dict(q) for q in load_quotes(session, latest_ids)]
-        observations, undated = load_observations(session, speaker_ids=[person.id])
+        observed = load_observations(
+            session, speaker_ids=[person.id], min_confidence=DEFAULT_MIN_CONFIDENCE
+        )
+        observations, undated = observed.observations, observed.undated
         document: dict[str, Any] = {
             "name": person.name,
             "aliases": [a.alias for a in person.aliases if a.alias_key != person.name_key],
@@ -445,7 +449,10 @@ def topic(database: Database, name: str, *, by: str = "month") -> dict[str, Any]
                 StanceAssessment.topic_id == found.id
             )
         )
-        observations, undated = load_observations(session, topic_ids=[found.id])
+        observed = load_observations(
+            session, topic_ids=[found.id], min_confidence=DEFAULT_MIN_CONFIDENCE
+        )
+        observations, undated = observed.observations, observed.undated
         groups = _clusters(session, found)
         document: dict[str, Any] = {
             "name": found.name,
