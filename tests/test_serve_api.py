@@ -602,3 +602,53 @@ def test_edit_and_delete_pages(client: TestClient) -> None:
         "/quotes/3/delete", data={"csrf_token": token, "confirm": "yes"}, follow_redirects=True
     )
     assert "Quote deleted" in deleted.text and client.get("/api/v1/quotes/3").status_code == 404
+
+
+def test_review_queue_answers_with_one_click(client: TestClient) -> None:
+    """Automatic stances (written here as the assigner would) make a review queue."""
+    from quotes.store.models import QuoteTopic, StanceAssessment, Topic
+
+    database = client.app.state.quotes.database  # type: ignore[attr-defined]
+    with database.session(write=True) as session:
+        topic = session.query(Topic).filter_by(name="security").one()
+        for quote_id, score, confidence in ((1, 0.1, 0.4), (2, 0.6, 0.9)):
+            session.add(QuoteTopic(quote_id=quote_id, topic_id=topic.id, origin="auto"))
+            session.add(
+                StanceAssessment(
+                    quote_id=quote_id,
+                    topic_id=topic.id,
+                    label="neutral" if score < 0.15 else "favor",
+                    score=score,
+                    method="auto",
+                    model="test",
+                    confidence=confidence,
+                )
+            )
+    queue = client.get("/api/v1/topics/security/review").json()
+    assert [item["id"] for item in queue][:2] == [1, 2]  # least certain first
+    page = client.get("/topics/security")
+    assert page.status_code == 200 and "Review queue" in page.text
+    token = csrf_of(client, "/topics/security")
+    answer = client.post(
+        "/quotes/1/label",
+        data={
+            "topic": "security",
+            "stance": "against",
+            "next": "/topics/security#review",
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == "/topics/security#review"
+    assert [item["id"] for item in client.get("/api/v1/topics/security/review").json()] == [2]
+    away = client.post(
+        "/quotes/2/label",
+        data={
+            "topic": "security",
+            "stance": "favor",
+            "next": "//evil.example/",
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert away.headers["location"] == "/quotes/2?done=labelled"

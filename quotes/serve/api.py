@@ -324,7 +324,10 @@ Granularity = Annotated[str, Query(max_length=10, description="day, month, quart
 )
 def get_speaker(state: State, name: str, by: Granularity = "month") -> dict[str, Any]:
     document = service.speaker(state.database, name, by=by)
-    document["positions"] = [p.to_dict() for p in document["positions"]]
+    verdicts = document.pop("verdicts")
+    document["positions"] = [
+        {**p.to_dict(), "position": verdicts.get(p.topic)} for p in document["positions"]
+    ]
     return document
 
 
@@ -342,6 +345,17 @@ def get_topic(state: State, name: str, by: Granularity = "month") -> dict[str, A
     document = service.topic(state.database, name, by=by)
     document.pop("timeline")
     return document
+
+
+@router.get(
+    "/topics/{name}/review",
+    response_model=list[dict[str, Any]],
+    summary="The quotes whose label would teach the topic's stance model most",
+)
+def review_queue(
+    state: State, name: str, limit: Annotated[int, Query(ge=1, le=1000)] = 10
+) -> list[dict[str, Any]]:
+    return service.review(state.database, name, limit)
 
 
 @router.get("/timeline", response_model=list[TimelineRowOut], summary="A stance timeline")

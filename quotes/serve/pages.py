@@ -52,6 +52,8 @@ DONE = {
     "logout": "Logged out.",
 }
 
+#: A path on this server (never another site's: no scheme, no //, no backslash).
+_LOCAL_PATH = re.compile(r"^/(?![/\\])[^\\\s]*$")
 _HIGHLIGHTED = re.compile(re.escape(HIGHLIGHT) + r"(.+?)" + re.escape(HIGHLIGHT), re.S)
 
 
@@ -261,6 +263,9 @@ async def label_form(request: Request, quote_id: QuoteId) -> Response:
         document = await run_in_threadpool(service.quote, state.database, quote_id)
         topics = await run_in_threadpool(service.topic_names, state.database)
         return render(request, "quote.html", 400, quote=document, topics=topics, error=str(exc))
+    back = _text(form, "next")
+    if _LOCAL_PATH.match(back):  # the review queue sends people back to the topic
+        return RedirectResponse(back, status_code=303)
     return _redirect(f"/quotes/{quote_id}", "labelled")
 
 
@@ -418,9 +423,11 @@ def topics_page(request: Request) -> HTMLResponse:
 @router.get("/topics/{name}", response_class=HTMLResponse)
 def topic_page(request: Request, name: str) -> HTMLResponse:
     by = request.query_params.get("by", "month")
-    document = service.topic(state_of(request).database, name, by=by)
+    database = state_of(request).database
+    document = service.topic(database, name, by=by)
     chart = _chart(document["timeline"], "chart-topic") if document["timeline"].points else None
-    return render(request, "topic.html", topic=document, chart=chart, by=by)
+    queue = service.review(database, document["name"], 10)
+    return render(request, "topic.html", topic=document, chart=chart, by=by, review=queue)
 
 
 # --- add ------------------------------------------------------------------------------------

@@ -418,7 +418,19 @@ def speaker(database: Database, name: str, *, by: str = "month") -> dict[str, An
             "undated_assessed": undated,
         }
     document["positions"] = positions_from(observations, [document["name"]], by)
+    document["verdicts"] = _verdicts(database, document["name"], document["positions"])
     return document
+
+
+def _verdicts(
+    database: Database, name: str, positions: Sequence[Position]
+) -> dict[str, dict[str, Any]]:
+    """Per topic, ``quotes position``'s answer: a label with its confidence, or
+    "not enough evidence" by the one evidence rule."""
+    from quotes.timelines.position import speaker_position
+
+    with database.session() as session:
+        return {p.topic: speaker_position(session, name, p.topic).to_dict() for p in positions}
 
 
 # --- topics -----------------------------------------------------------------
@@ -515,6 +527,14 @@ def _clusters(session: Session, topic: Topic) -> list[dict[str, Any]]:
     with _CLUSTERS_LOCK:
         _CLUSTERS[key] = (stamp, groups)
     return groups
+
+
+def review(database: Database, topic: str, limit: int = 10) -> list[dict[str, Any]]:
+    """The topic's quotes whose label would teach the stance model most, best first."""
+    from quotes.meaning.reviewing import suggestions
+
+    with database.session() as session:
+        return [s.to_dict() for s in suggestions(session, topic, limit)]
 
 
 # --- timelines and shifts ----------------------------------------------------
