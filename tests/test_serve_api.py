@@ -537,3 +537,118 @@ def test_link_a_topic_by_hand(client: TestClient) -> None:
     )
     assert form.status_code == 200 and "Topic linked" in form.text
     assert "security" in client.get("/api/v1/quotes/2").json()["topics"]
+
+
+def test_correct_delete_history_restore(client: TestClient) -> None:
+    edited = client.patch("/api/v1/quotes/1", json={"date": "2026-01-22", "kind": "paraphrase"})
+    assert edited.status_code == 200, edited.text
+    assert set(edited.json()["changed"]) == {"date", "kind"}
+    assert edited.json()["quote"]["date"] == "2026-01-22"
+    assert client.patch("/api/v1/quotes/1", json={}).status_code == 400
+    assert client.patch("/api/v1/quotes/1", json={"date": "soon"}).status_code == 400
+    same = client.get("/api/v1/quotes/2").json()
+    clash = client.patch(
+        "/api/v1/quotes/1", json={"text": same["text"], "speaker": same["speaker"]}
+    )
+    assert clash.status_code == 409 and clash.json()["other_id"] == 2
+    assert client.delete("/api/v1/quotes/1").json() == {"deleted": [1]}
+    assert client.get("/api/v1/quotes/1").status_code == 404
+    history = client.get("/api/v1/quotes/1/history").json()
+    assert history["exists"] is False
+    assert [v["action"] for v in history["versions"]] == ["edit", "delete"]
+    page = client.get("/quotes/1/history")
+    assert page.status_code == 200 and "Restore it" in page.text
+    assert client.post("/api/v1/quotes/1/restore").status_code == 403  # no JSON, no CSRF token
+    restored = client.post("/api/v1/quotes/1/restore", json={})
+    assert restored.status_code == 200 and restored.json()["quote"]["date"] == "2026-01-22"
+    assert client.post("/api/v1/quotes/1/restore", json={}).status_code == 409  # exists again
+    assert client.delete("/api/v1/quotes/999999").status_code == 404
+
+
+def test_unlink_and_unlabel(client: TestClient) -> None:
+    client.post("/api/v1/quotes/1/stances", json={"topic": "security", "stance": "favor"})
+    unlabelled = client.delete("/api/v1/quotes/1/stances/security")
+    assert unlabelled.status_code == 200
+    assert all(s["method"] != "manual" for s in unlabelled.json()["stances"])
+    again = client.delete("/api/v1/quotes/1/stances/security")
+    assert again.status_code == 400 and "has no person's label" in again.json()["error"]
+    unlinked = client.delete("/api/v1/quotes/1/topics/security")
+    assert unlinked.status_code == 200 and "security" not in unlinked.json()["quote"]["topics"]
+    assert client.delete("/api/v1/quotes/1/topics/weather").status_code == 400
+
+
+def test_edit_and_delete_pages(client: TestClient) -> None:
+    token = csrf_of(client, "/quotes/3/edit")
+    document = client.get("/api/v1/quotes/3").json()
+    form = {
+        "text": document["text"],
+        "speaker": document["speaker"],
+        "date": "2026-01-21",
+        "context": document["context"] or "",
+        "kind": document["kind"],
+        "csrf_token": token,
+    }
+    saved = client.post("/quotes/3/edit", data=form, follow_redirects=True)
+    assert saved.status_code == 200 and "Quote corrected" in saved.text
+    after = client.get("/api/v1/quotes/3").json()
+    assert after["date"] == "2026-01-21" and after["text"] == document["text"]
+    confirm = client.get("/quotes/3/delete")
+    assert confirm.status_code == 200 and "Yes, delete it" in confirm.text
+    unconfirmed = client.post(
+        "/quotes/3/delete", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert unconfirmed.status_code == 303 and client.get("/api/v1/quotes/3").status_code == 200
+    deleted = client.post(
+        "/quotes/3/delete", data={"csrf_token": token, "confirm": "yes"}, follow_redirects=True
+    )
+    assert "Quote deleted" in deleted.text and client.get("/api/v1/quotes/3").status_code == 404
+
+
+def test_review_queue_answers_with_one_click(client: TestClient) -> None:
+    """Automatic stances (written here as the assigner would) make a review queue."""
+    from quotes.store.models import QuoteTopic, StanceAssessment, Topic
+
+    database = client.app.state.quotes.database  # type: ignore[attr-defined]
+    with database.session(write=True) as session:
+        topic = session.query(Topic).filter_by(name="security").one()
+        for quote_id, score, confidence in ((1, 0.1, 0.4), (2, 0.6, 0.9)):
+            session.add(QuoteTopic(quote_id=quote_id, topic_id=topic.id, origin="auto"))
+            session.add(
+                StanceAssessment(
+                    quote_id=quote_id,
+                    topic_id=topic.id,
+                    label="neutral" if score < 0.15 else "favor",
+                    score=score,
+                    method="auto",
+                    model="test",
+                    confidence=confidence,
+                )
+            )
+    queue = client.get("/api/v1/topics/security/review").json()
+    assert [item["id"] for item in queue][:2] == [1, 2]  # least certain first
+    page = client.get("/topics/security")
+    assert page.status_code == 200 and "Review queue" in page.text
+    token = csrf_of(client, "/topics/security")
+    answer = client.post(
+        "/quotes/1/label",
+        data={
+            "topic": "security",
+            "stance": "against",
+            "next": "/topics/security#review",
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == "/topics/security#review"
+    assert [item["id"] for item in client.get("/api/v1/topics/security/review").json()] == [2]
+    away = client.post(
+        "/quotes/2/label",
+        data={
+            "topic": "security",
+            "stance": "favor",
+            "next": "//evil.example/",
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert away.headers["location"] == "/quotes/2?done=labelled"

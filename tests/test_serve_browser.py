@@ -146,7 +146,19 @@ def page(browser: Any) -> Iterator[Any]:
             problems.append(message.text)
 
     opened.on("console", console)
-    opened.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+
+    def dialog(shown: Any) -> None:
+        # The delete confirmation is the one dialog the app opens; an alert
+        # would mean a script ran that should not have.
+        if shown.type == "confirm" and shown.message.startswith("Delete quote"):
+            opened.confirmed.append(shown.message)
+            shown.accept()
+            return
+        problems.append(f"dialog: {shown.type} {shown.message}")
+        shown.dismiss()
+
+    opened.confirmed = []
+    opened.on("dialog", dialog)
     opened.problems = problems
     yield opened
     context.close()
@@ -241,21 +253,48 @@ def test_extract_from_a_pasted_article_and_save(server: str, page: Any) -> None:
 def test_speaker_page_shows_position_and_timeline_hover(server: str, page: Any) -> None:
     from urllib.parse import quote as url_quote
 
-    with urllib.request.urlopen(server + "/api/v1/timeline?topic=sovereignty", timeout=10) as r:
-        rows = json.load(r)
-    assert rows, "the demo data has a sovereignty timeline"
-    speaker = rows[0]["speaker"]
+    # A person's label puts a point on the chart whatever the confidence bar.
+    with urllib.request.urlopen(server + "/api/v1/search?q=sovereignty&mode=text", timeout=30) as r:
+        hit = json.load(r)["results"][0]
+    request = urllib.request.Request(
+        f"{server}/api/v1/quotes/{hit['id']}/stances",
+        data=json.dumps({"topic": "sovereignty", "stance": "favor"}).encode(),
+        headers={"content-type": "application/json"},
+        method="POST",
+    )
+    urllib.request.urlopen(request, timeout=30).close()
+    speaker = hit["speaker"]
     page.goto(f"{server}/speakers/{url_quote(speaker)}")
     assert page.inner_text("h1") == speaker
-    assert page.locator("section.position").count() >= 1
-    assert "based on" in page.inner_text("section.position p.evidence >> nth=0")
-    chart = page.locator(".chart").first
-    point = chart.locator("circle.quote").first
-    expected = point.get_attribute("data-text")
+    section = page.locator("section.position", has=page.locator("h3 a:text('sovereignty')"))
+    assert "based on" in section.locator("p.evidence").inner_text()
+    assert "Position:" in section.locator("p.verdict").inner_text()
+    chart = section.locator(".chart")
+    point = chart.locator(".quote").first
+    expected = point.get_attribute("data-said")
     point.hover()
     panel = chart.locator(".detail .text")
     assert expected and expected in panel.inner_text()
     assert chart.locator(".detail a.open").get_attribute("href").startswith("/quotes/")
+
+
+def test_delete_with_confirmation_then_restore_from_history(server: str, page: Any) -> None:
+    search(page, server, "Arctic", "words")
+    page.locator(".results .card a.more").first.click()
+    page.wait_for_load_state()
+    quote_url = page.url
+    text = page.inner_text(".statement")
+    page.click("a:text('Delete…')")
+    page.wait_for_load_state()
+    page.click("button:text('Yes, delete it')")  # the script asks first; the fixture accepts
+    page.wait_for_load_state()
+    assert page.confirmed and "Quote deleted" in page.inner_text(".notice")
+    assert page.goto(quote_url).status == 404
+    page.go_back()
+    page.click("button:text('Restore it')")
+    page.wait_for_load_state()
+    assert page.url.startswith(quote_url) and "Quote restored" in page.inner_text(".notice")
+    assert page.inner_text(".statement") == text
 
 
 def test_hostile_text_is_rendered_as_text(server: str, page: Any) -> None:

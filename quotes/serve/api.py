@@ -21,14 +21,19 @@ from quotes.serve.jobs import ImportRequest
 from quotes.serve.schemas import (
     AddedOut,
     CountsOut,
+    DeletedOut,
+    EditIn,
+    EditOut,
     ErrorOut,
     ExtractIn,
     ExtractOut,
+    HistoryOut,
     ImportJobOut,
     ImportStartIn,
     LabelIn,
     NewQuoteIn,
     QuoteOut,
+    RestoredOut,
     SavedOut,
     SaveExtractIn,
     SearchOut,
@@ -39,6 +44,7 @@ from quotes.serve.schemas import (
     TopicIn,
     TopicOut,
     TopicSummaryOut,
+    UnlinkOut,
 )
 from quotes.serve.security import is_json
 from quotes.serve.state import ServerState, state_of
@@ -68,7 +74,10 @@ State = Annotated[ServerState, Depends(state_of)]
 def writer(request: Request) -> None:
     """Dependency of every write: token, read-only and CSRF rules."""
     state_of(request).gate.check_write(
-        request.headers, request.cookies, json_body=is_json(request.headers)
+        request.headers,
+        request.cookies,
+        json_body=is_json(request.headers),
+        method=request.method,
     )
 
 
@@ -221,6 +230,85 @@ def link_topic(state: State, quote_id: QuoteId, body: TopicIn) -> dict[str, Any]
     return service.link(state.database, quote_id, body.topic)
 
 
+@router.delete(
+    "/quotes/{quote_id}/topics/{topic}",
+    response_model=UnlinkOut,
+    responses=WRITE_ERRORS,
+    dependencies=[Write],
+    summary="Say the quote is not about a topic (automatic runs never link it again)",
+)
+def unlink_topic(
+    state: State, quote_id: QuoteId, topic: Annotated[str, Path(max_length=100)]
+) -> dict[str, Any]:
+    return service.unlink(state.database, quote_id, topic)
+
+
+@router.delete(
+    "/quotes/{quote_id}/stances/{topic}",
+    response_model=QuoteOut,
+    responses=WRITE_ERRORS,
+    dependencies=[Write],
+    summary="Remove a person's stance label (history keeps it)",
+)
+def unlabel_stance(
+    state: State, quote_id: QuoteId, topic: Annotated[str, Path(max_length=100)]
+) -> dict[str, Any]:
+    return service.unlabel(state.database, quote_id, topic)
+
+
+@router.patch(
+    "/quotes/{quote_id}",
+    response_model=EditOut,
+    responses=WRITE_ERRORS,
+    dependencies=[Write],
+    summary="Correct a quote (like `quotes edit`; the previous version is kept)",
+)
+def edit_quote(state: State, quote_id: QuoteId, body: EditIn) -> dict[str, Any]:
+    result = service.edit(
+        state.database,
+        quote_id,
+        service.Correction(
+            text=body.text,
+            speaker=body.speaker,
+            date=body.date,
+            context=body.context,
+            kind=body.kind,
+            merge=body.merge,
+        ),
+    )
+    state.keeper.changed()
+    return result
+
+
+@router.delete(
+    "/quotes/{quote_id}",
+    response_model=DeletedOut,
+    responses=WRITE_ERRORS,
+    dependencies=[Write],
+    summary="Delete a quote (its history keeps it; restore brings it back)",
+)
+def delete_quote(state: State, quote_id: QuoteId) -> dict[str, Any]:
+    return {"deleted": service.delete(state.database, quote_id)}
+
+
+@router.get("/quotes/{quote_id}/history", response_model=HistoryOut, summary="Earlier versions")
+def quote_history(state: State, quote_id: QuoteId) -> dict[str, Any]:
+    return service.history(state.database, quote_id)
+
+
+@router.post(
+    "/quotes/{quote_id}/restore",
+    response_model=RestoredOut,
+    responses=WRITE_ERRORS,
+    dependencies=[Write],
+    summary="Bring a deleted quote back with its sources, links and labels (body: {})",
+)
+def restore_quote(state: State, quote_id: QuoteId) -> dict[str, Any]:
+    result = service.restore(state.database, quote_id)
+    state.keeper.changed()
+    return result
+
+
 @router.get("/speakers", response_model=list[SpeakerSummaryOut], summary="Every speaker")
 def list_speakers(state: State) -> list[dict[str, Any]]:
     return service.speakers(state.database)
@@ -236,7 +324,10 @@ Granularity = Annotated[str, Query(max_length=10, description="day, month, quart
 )
 def get_speaker(state: State, name: str, by: Granularity = "month") -> dict[str, Any]:
     document = service.speaker(state.database, name, by=by)
-    document["positions"] = [p.to_dict() for p in document["positions"]]
+    verdicts = document.pop("verdicts")
+    document["positions"] = [
+        {**p.to_dict(), "position": verdicts.get(p.topic)} for p in document["positions"]
+    ]
     return document
 
 
@@ -254,6 +345,17 @@ def get_topic(state: State, name: str, by: Granularity = "month") -> dict[str, A
     document = service.topic(state.database, name, by=by)
     document.pop("timeline")
     return document
+
+
+@router.get(
+    "/topics/{name}/review",
+    response_model=list[dict[str, Any]],
+    summary="The quotes whose label would teach the topic's stance model most",
+)
+def review_queue(
+    state: State, name: str, limit: Annotated[int, Query(ge=1, le=1000)] = 10
+) -> list[dict[str, Any]]:
+    return service.review(state.database, name, limit)
 
 
 @router.get("/timeline", response_model=list[TimelineRowOut], summary="A stance timeline")

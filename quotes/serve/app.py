@@ -26,9 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from quotes import __version__
-from quotes.errors import (
-    QuotesError,
-)
+from quotes.errors import DuplicateQuoteError, QuotesError
 from quotes.serve.jobs import ImportJobs
 from quotes.serve.security import Gate, GuardMiddleware
 from quotes.serve.service import SpeakerChoiceNeeded
@@ -130,7 +128,11 @@ def _validation_sentence(exc: RequestValidationError) -> str:
 def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(QuotesError)
     async def library_error(request: Request, exc: QuotesError) -> Response:
-        extra = {"similar": exc.similar} if isinstance(exc, SpeakerChoiceNeeded) else {}
+        extra: dict[str, Any] = {}
+        if isinstance(exc, SpeakerChoiceNeeded):
+            extra["similar"] = exc.similar
+        if isinstance(exc, DuplicateQuoteError):
+            extra["other_id"] = exc.other_id
         return error_response(request, status_for(exc), str(exc), **extra)
 
     @app.exception_handler(RequestValidationError)

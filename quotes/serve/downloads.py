@@ -1,9 +1,8 @@
 """Search results as files: CSV for spreadsheets, JSON Lines for programs.
 
-A CSV cell whose text a spreadsheet would evaluate (it starts with ``=``,
-``+``, ``-``, ``@``, a tab or a carriage return) gets a leading apostrophe,
-as the contract asks; ``quotes import`` reverses it. Only text a user typed
-is touched: numbers stay numbers.
+CSV cells follow the one spreadsheet-safety rule of
+:mod:`quotes.exports.csv_safety` (a text a spreadsheet would evaluate gets a
+leading apostrophe, which ``quotes import`` reverses); numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -13,6 +12,8 @@ import io
 import json
 from collections.abc import Sequence
 from typing import Any
+
+from quotes.exports.csv_safety import safe_dict
 
 SEARCH_COLUMNS = [
     "rank",
@@ -28,14 +29,6 @@ SEARCH_COLUMNS = [
     "source_url",
     "outlet",
 ]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula, made inert."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _row(hit: dict[str, Any]) -> dict[str, Any]:
@@ -56,7 +49,7 @@ def _row(hit: dict[str, Any]) -> dict[str, Any]:
         "source_url": ";".join(s["url"] for s in sources if s["url"]),
         "outlet": ";".join(dict.fromkeys(s["outlet"] for s in sources if s["outlet"])),
     }
-    return {key: neutralise(value) for key, value in row.items()}
+    return safe_dict(row)
 
 
 def search_csv(hits: Sequence[dict[str, Any]]) -> str:

@@ -42,11 +42,18 @@ DONE = {
     "existing": "Already recorded: this is the existing quote (any new source was attached).",
     "labelled": "Stance label saved. It wins over the automatic estimate.",
     "linked": "Topic linked. No automatic run removes a person's link.",
+    "unlinked": "Topic unlinked. Automatic runs will not link it again.",
+    "unlabelled": "Your label was removed; the history keeps it.",
+    "edited": "Quote corrected. The previous version is in its history.",
+    "deleted": "Quote deleted. Its history keeps it: you can restore it below.",
+    "restored": "Quote restored with its sources, links and labels.",
     "saved": "Quotations saved.",
     "login": "Logged in: you can make changes.",
     "logout": "Logged out.",
 }
 
+#: A path on this server (never another site's: no scheme, no //, no backslash).
+_LOCAL_PATH = re.compile(r"^/(?![/\\])[^\\\s]*$")
 _HIGHLIGHTED = re.compile(re.escape(HIGHLIGHT) + r"(.+?)" + re.escape(HIGHLIGHT), re.S)
 
 
@@ -256,6 +263,9 @@ async def label_form(request: Request, quote_id: QuoteId) -> Response:
         document = await run_in_threadpool(service.quote, state.database, quote_id)
         topics = await run_in_threadpool(service.topic_names, state.database)
         return render(request, "quote.html", 400, quote=document, topics=topics, error=str(exc))
+    back = _text(form, "next")
+    if _LOCAL_PATH.match(back):  # the review queue sends people back to the topic
+        return RedirectResponse(back, status_code=303)
     return _redirect(f"/quotes/{quote_id}", "labelled")
 
 
@@ -270,6 +280,111 @@ async def link_form(request: Request, quote_id: QuoteId) -> Response:
         topics = await run_in_threadpool(service.topic_names, state.database)
         return render(request, "quote.html", 400, quote=document, topics=topics, error=str(exc))
     return _redirect(f"/quotes/{quote_id}", "linked")
+
+
+async def _quote_action(
+    request: Request, quote_id: int, action: Any, *args: Any, done: str
+) -> Response:
+    """Run one write for the quote page; bad input re-renders it with the sentence."""
+    state = state_of(request)
+    try:
+        await run_in_threadpool(action, state.database, quote_id, *args)
+    except BadInputError as exc:
+        document = await run_in_threadpool(service.quote, state.database, quote_id)
+        topics = await run_in_threadpool(service.topic_names, state.database)
+        return render(
+            request, "quote.html", status_for(exc), quote=document, topics=topics, error=str(exc)
+        )
+    return _redirect(f"/quotes/{quote_id}", done)
+
+
+@router.post("/quotes/{quote_id}/unlink")
+async def unlink_form(request: Request, quote_id: QuoteId) -> Response:
+    form = await _form_for_write(request)
+    return await _quote_action(
+        request, quote_id, service.unlink, _text(form, "topic"), done="unlinked"
+    )
+
+
+@router.post("/quotes/{quote_id}/unlabel")
+async def unlabel_form(request: Request, quote_id: QuoteId) -> Response:
+    form = await _form_for_write(request)
+    return await _quote_action(
+        request, quote_id, service.unlabel, _text(form, "topic"), done="unlabelled"
+    )
+
+
+@router.get("/quotes/{quote_id}/edit", response_class=HTMLResponse)
+def edit_page(request: Request, quote_id: QuoteId) -> HTMLResponse:
+    document = service.quote(state_of(request).database, quote_id)
+    return render(request, "edit.html", quote=document, form=document, error=None, other=None)
+
+
+@router.post("/quotes/{quote_id}/edit")
+async def edit_form(request: Request, quote_id: QuoteId) -> Response:
+    from quotes.errors import DuplicateQuoteError
+
+    state = state_of(request)
+    form = await _form_for_write(request)
+    document = await run_in_threadpool(service.quote, state.database, quote_id)
+    values = {name: _text(form, name).strip() for name in ("text", "speaker", "date", "context")}
+    values["kind"] = _text(form, "kind") or document["kind"]
+    # Only what the person changed is sent, so an untouched field is never rewritten.
+    correction = service.Correction(
+        text=values["text"] if values["text"] != document["text"] else None,
+        speaker=values["speaker"] if values["speaker"] != document["speaker"] else None,
+        date=values["date"] if values["date"] != (document["date"] or "") else None,
+        context=values["context"] if values["context"] != (document["context"] or "") else None,
+        kind=values["kind"] if values["kind"] != document["kind"] else None,
+        merge=bool(form.get("merge")),
+    )
+    try:
+        result = await run_in_threadpool(service.edit, state.database, quote_id, correction)
+    except BadInputError as exc:
+        other = exc.other_id if isinstance(exc, DuplicateQuoteError) else None
+        return render(
+            request,
+            "edit.html",
+            status_for(exc),
+            quote=document,
+            form=values,
+            error=str(exc),
+            other=other,
+        )
+    state.keeper.changed()
+    return _redirect(f"/quotes/{result['surviving_id']}", "edited")
+
+
+@router.get("/quotes/{quote_id}/delete", response_class=HTMLResponse)
+def delete_page(request: Request, quote_id: QuoteId) -> HTMLResponse:
+    """The confirmation step (works without JavaScript)."""
+    document = service.quote(state_of(request).database, quote_id)
+    return render(request, "delete.html", quote=document)
+
+
+@router.post("/quotes/{quote_id}/delete")
+async def delete_form(request: Request, quote_id: QuoteId) -> Response:
+    state = state_of(request)
+    form = await _form_for_write(request)
+    if _text(form, "confirm") != "yes":
+        return _redirect(f"/quotes/{quote_id}/delete")
+    await run_in_threadpool(service.delete, state.database, quote_id)
+    return _redirect(f"/quotes/{quote_id}/history", "deleted")
+
+
+@router.get("/quotes/{quote_id}/history", response_class=HTMLResponse)
+def history_page(request: Request, quote_id: QuoteId) -> HTMLResponse:
+    found = service.history(state_of(request).database, quote_id)
+    return render(request, "history.html", history=found, quote_id=quote_id)
+
+
+@router.post("/quotes/{quote_id}/restore")
+async def restore_form(request: Request, quote_id: QuoteId) -> Response:
+    state = state_of(request)
+    await _form_for_write(request)
+    await run_in_threadpool(service.restore, state.database, quote_id)
+    state.keeper.changed()
+    return _redirect(f"/quotes/{quote_id}", "restored")
 
 
 # --- speakers and topics ----------------------------------------------------------------
@@ -308,9 +423,11 @@ def topics_page(request: Request) -> HTMLResponse:
 @router.get("/topics/{name}", response_class=HTMLResponse)
 def topic_page(request: Request, name: str) -> HTMLResponse:
     by = request.query_params.get("by", "month")
-    document = service.topic(state_of(request).database, name, by=by)
+    database = state_of(request).database
+    document = service.topic(database, name, by=by)
     chart = _chart(document["timeline"], "chart-topic") if document["timeline"].points else None
-    return render(request, "topic.html", topic=document, chart=chart, by=by)
+    queue = service.review(database, document["name"], 10)
+    return render(request, "topic.html", topic=document, chart=chart, by=by, review=queue)
 
 
 # --- add ------------------------------------------------------------------------------------

@@ -112,6 +112,66 @@ class TopicIn(BaseModel):
     topic: str = Field(max_length=100)
 
 
+class EditIn(BaseModel):
+    """Fields to correct; a missing field stays as it is, "" clears date or context."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(default=None, max_length=20_000)
+    speaker: str | None = Field(default=None, max_length=300)
+    date: str | None = Field(default=None, max_length=10)
+    context: str | None = Field(default=None, max_length=20_000)
+    kind: str | None = Field(default=None, max_length=10, description="quote or paraphrase")
+    merge: bool = Field(
+        default=False, description="If the result is another quote's statement, fold into it."
+    )
+
+
+class EditOut(_Open):
+    quote_id: int
+    changed: list[str]
+    merged_into: int | None
+    surviving_id: int
+    quote: QuoteOut
+
+
+class DeletedOut(BaseModel):
+    deleted: list[int]
+
+
+class UnlinkOut(_Open):
+    quote_id: int
+    topic: str
+    changed: bool
+    removed_label: str | None = None
+    quote: QuoteOut
+
+
+class RestoredOut(_Open):
+    quote_id: int
+    speaker: str
+    speaker_created: bool
+    sources: int
+    topic_links: int
+    stances: int
+    missing_topics: list[str]
+    quote: QuoteOut
+
+
+class VersionOut(_Open):
+    version: int
+    action: str
+    recorded_at: str | None
+    changes: dict[str, dict[str, Any]]
+    snapshot: dict[str, Any]
+
+
+class HistoryOut(BaseModel):
+    id: int
+    exists: bool = Field(description="False for a deleted quote (restore it from here).")
+    versions: list[VersionOut]
+
+
 class SpeakerSummaryOut(_Open):
     name: str
     aliases: list[str]

@@ -9,7 +9,7 @@
   ``X-CSRF-Token`` header) equal to the signed ``quotes_csrf`` cookie. A JSON
   body (``Content-Type: application/json``) from a script passes too: a
   browser cannot send one cross-site without a CORS preflight, which this
-  server never grants.
+  server never grants; so does a PATCH or DELETE, for the same reason.
 - Every response carries a Content-Security-Policy that allows scripts and
   styles from this server only (no inline script, nothing from elsewhere).
 - Request bodies larger than the upload limit are refused before they are read.
@@ -32,6 +32,9 @@ SESSION_COOKIE = "quotes_session"
 CSRF_COOKIE = "quotes_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+#: Methods a page on another site can only send after a CORS preflight, which
+#: this server never grants (a form can send GET and POST only).
+CORS_ONLY_METHODS = ("PUT", "PATCH", "DELETE")
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -116,7 +119,13 @@ class Gate:
     # --- the one check every write goes through ----------------------------------------
 
     def check_write(
-        self, headers: Any, cookies: Any, *, form_csrf: str | None = None, json_body: bool = False
+        self,
+        headers: Any,
+        cookies: Any,
+        *,
+        form_csrf: str | None = None,
+        json_body: bool = False,
+        method: str = "POST",
     ) -> None:
         """Raise Forbidden or Unauthorized unless this request may change the database."""
         if self.settings.read_only:
@@ -132,7 +141,7 @@ class Gate:
         given = form_csrf if form_csrf is not None else headers.get(CSRF_HEADER)
         if self.csrf_valid(cookies.get(CSRF_COOKIE), given):
             return
-        if json_body and _same_origin_or_none(headers):
+        if (json_body or method.upper() in CORS_ONLY_METHODS) and _same_origin_or_none(headers):
             return
         raise Forbidden(
             "the form's security check failed (an expired page or another site's form): "

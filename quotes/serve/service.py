@@ -205,15 +205,94 @@ def label(database: Database, quote_id: int, topic: str, stance: str) -> dict[st
 
 
 def link(database: Database, quote_id: int, topic: str) -> dict[str, Any]:
-    """A person's link of the quote to a topic (no automatic run removes it)."""
-    from quotes.records.quotes import link_topics
+    """A person's link of the quote to a topic (clears an earlier unlink); returns the quote."""
+    from quotes.records.links import link_topic
 
     with database.session(write=True) as session:
-        found = get_topic(session, topic)
-        get_quote(session, quote_id)
-        link_topics(session, quote_id, [found])
+        link_topic(session, quote_id, topic)
         session.expire_all()
         return quote_to_dict(get_quote(session, quote_id))
+
+
+def unlink(database: Database, quote_id: int, topic: str) -> dict[str, Any]:
+    """A person says the quote is not about the topic (history keeps the link)."""
+    from quotes.records.links import unlink_topic
+
+    with database.session(write=True) as session:
+        result = unlink_topic(session, quote_id, topic)
+        session.expire_all()
+        return {**result.to_dict(), "quote": quote_to_dict(get_quote(session, quote_id))}
+
+
+def unlabel(database: Database, quote_id: int, topic: str) -> dict[str, Any]:
+    """Remove a person's stance label (history keeps it); returns the quote."""
+    from quotes.records.links import unlabel_stance
+
+    with database.session(write=True) as session:
+        unlabel_stance(session, quote_id, topic)
+        session.expire_all()
+        return quote_to_dict(get_quote(session, quote_id))
+
+
+@dataclass
+class Correction:
+    """The fields an edit sets; None leaves a field as it is, "" clears date or context."""
+
+    text: str | None = None
+    speaker: str | None = None
+    date: str | None = None
+    context: str | None = None
+    kind: str | None = None
+    merge: bool = False
+
+
+def edit(database: Database, quote_id: int, correction: Correction) -> dict[str, Any]:
+    """Correct a quote like ``quotes edit`` (the previous version goes to its history)."""
+    from quotes.records.quote_edits import edit_quote
+
+    with database.session(write=True) as session:
+        result = edit_quote(
+            session,
+            quote_id,
+            text=correction.text,
+            speaker=correction.speaker,
+            date=correction.date,
+            context=correction.context,
+            kind=correction.kind,
+            merge=correction.merge,
+        )
+        session.expire_all()
+        document = quote_to_dict(get_quote(session, result.surviving_id))
+    return {**result.to_dict(), "quote": document}
+
+
+def delete(database: Database, quote_id: int) -> list[int]:
+    """Delete a quote; its history keeps it whole, so it can be restored."""
+    from quotes.records.quote_edits import delete_quotes
+
+    with database.session(write=True) as session:
+        return delete_quotes(session, [quote_id]).deleted
+
+
+def restore(database: Database, quote_id: int) -> dict[str, Any]:
+    """Bring a deleted quote back with its sources, links and labels."""
+    from quotes.records.quote_edits import restore_quote
+
+    with database.session(write=True) as session:
+        result = restore_quote(session, quote_id)
+        session.flush()
+        document = quote_to_dict(get_quote(session, quote_id))
+    return {**result.to_dict(), "quote": document}
+
+
+def history(database: Database, quote_id: int) -> dict[str, Any]:
+    """A quote's earlier versions (also for a deleted one) and whether it exists now."""
+    from quotes.records.quote_edits import quote_history
+
+    with database.session() as session:
+        versions = [v.to_dict() for v in quote_history(session, quote_id)]
+        exists = session.get(Quote, quote_id) is not None
+    return {"id": quote_id, "exists": exists, "versions": versions}
 
 
 # --- speakers ---------------------------------------------------------------
@@ -339,7 +418,19 @@ def speaker(database: Database, name: str, *, by: str = "month") -> dict[str, An
             "undated_assessed": undated,
         }
     document["positions"] = positions_from(observations, [document["name"]], by)
+    document["verdicts"] = _verdicts(database, document["name"], document["positions"])
     return document
+
+
+def _verdicts(
+    database: Database, name: str, positions: Sequence[Position]
+) -> dict[str, dict[str, Any]]:
+    """Per topic, ``quotes position``'s answer: a label with its confidence, or
+    "not enough evidence" by the one evidence rule."""
+    from quotes.timelines.position import speaker_position
+
+    with database.session() as session:
+        return {p.topic: speaker_position(session, name, p.topic).to_dict() for p in positions}
 
 
 # --- topics -----------------------------------------------------------------
@@ -436,6 +527,14 @@ def _clusters(session: Session, topic: Topic) -> list[dict[str, Any]]:
     with _CLUSTERS_LOCK:
         _CLUSTERS[key] = (stamp, groups)
     return groups
+
+
+def review(database: Database, topic: str, limit: int = 10) -> list[dict[str, Any]]:
+    """The topic's quotes whose label would teach the stance model most, best first."""
+    from quotes.meaning.reviewing import suggestions
+
+    with database.session() as session:
+        return [s.to_dict() for s in suggestions(session, topic, limit)]
 
 
 # --- timelines and shifts ----------------------------------------------------

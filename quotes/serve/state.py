@@ -15,6 +15,7 @@ from fastapi import Request
 from quotes.errors import (
     BadInputError,
     DatabaseError,
+    DuplicateQuoteError,
     ModelError,
     NotFoundError,
     QuotesError,
@@ -49,7 +50,7 @@ def status_for(error: QuotesError) -> int:
     """The HTTP status of a library error."""
     if isinstance(error, HttpError):
         return error.status
-    if isinstance(error, SpeakerChoiceNeeded | SchemaOutOfDateError):
+    if isinstance(error, SpeakerChoiceNeeded | DuplicateQuoteError | SchemaOutOfDateError):
         return 409
     if isinstance(error, NotFoundError):
         return 404

@@ -10,13 +10,13 @@
     var panel = chart.querySelector(".detail");
     if (!panel) { return; }
     var d = point.dataset;
-    // Only a verbatim quote goes inside quotation marks (a paraphrase never does).
-    var verbatim = d.kind === "quote";
-    panel.querySelector(".text").textContent = verbatim ? "\u201c" + d.text + "\u201d" : d.text;
+    // data-said is the statement as the library shows it: a verbatim quote in
+    // quotation marks, a paraphrase never.
+    panel.querySelector(".text").textContent = d.said || "";
     panel.querySelector(".meta").textContent =
       d.speaker + " \u00b7 " + d.date + " \u00b7 " + d.label + " (" +
-      (d.method === "manual" ? "person's label" : "estimate") + ", score " + d.score + ")" +
-      (d.source ? " \u00b7 source: " + d.source : "");
+      (d.basis || (d.method === "manual" ? "person's label" : "estimate")) +
+      ", score " + d.score + ")" + (d.source ? " \u00b7 source: " + d.source : "");
     var link = panel.querySelector("a.open");
     if (link && /^\d+$/.test(d.id || "")) {
       link.href = "/quotes/" + d.id;
