@@ -9,8 +9,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from quotes.errors import BadInputError
+from quotes.store.engine import database_exists
 
-from .common import DbOption, JsonOption, console, database, echo_json, err_console, say
+from .common import (
+    BomOption,
+    DbOption,
+    JsonOption,
+    console,
+    database,
+    db_target,
+    echo_json,
+    err_console,
+    say,
+)
 
 if TYPE_CHECKING:
     from quotes.ingest.importing.run import ImportSummary, Progress
@@ -58,6 +69,15 @@ def import_command(
     batch_size: Annotated[
         int, typer.Option(min=1, max=100_000, hidden=True, help="Rows per committed batch.")
     ] = 10_000,
+    raw_cells: Annotated[
+        bool,
+        typer.Option(
+            "--raw-cells",
+            help="Read CSV cells exactly as they are (do not remove the ' that `quotes export` "
+            "puts before cells starting with = + - @), and write the rejects file raw.",
+        ),
+    ] = False,
+    bom: BomOption = False,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -74,8 +94,10 @@ def import_command(
         dry_run=dry_run,
         strict=strict,
         batch_size=batch_size,
+        raw_cells=raw_cells,
+        bom=bom,
     )
-    target = database(db)
+    target = database(db, create=not dry_run)
     with _ProgressBar(enabled=err_console.is_terminal) as bar:
         summary = import_file(target, file, options, progress=bar.update)
     if json:
@@ -105,16 +127,28 @@ def _print_summary(summary: ImportSummary, rejects: Path | None) -> None:
             f"... and {summary.rejected - SHOWN_REJECTS:,} more rejected rows ({where}).",
             markup=False,
         )
-    for item in summary.similar_speakers[:SHOWN_REJECTS]:
-        close = " or ".join(repr(name) for name in item["similar"])
-        err_console.print(
-            f"New speaker {item['name']!r} is very close to {close}: "
-            "check it, and use `quotes speakers merge` if they are one person.",
-            markup=False,
-        )
-    if len(summary.similar_speakers) > SHOWN_REJECTS:
-        more = len(summary.similar_speakers) - SHOWN_REJECTS
-        err_console.print(f"... and {more} more close names (see --json).", markup=False)
+    _print_similar(summary.similar_speakers, rejects)
+
+
+#: How many close-name pairs the terminal summary shows (all are in --json and --rejects).
+SHOWN_SIMILAR = 3
+
+
+def _print_similar(similar: list[dict[str, Any]], rejects: Path | None) -> None:
+    """A count and a short sample: hundreds of names on one line help nobody."""
+    if not similar:
+        return
+    sample = "; ".join(
+        f"{item['name']!r} ~ {' or '.join(repr(n) for n in item['similar'][:2])}"
+        for item in similar[:SHOWN_SIMILAR]
+    )
+    more = f" and {len(similar) - SHOWN_SIMILAR:,} more" if len(similar) > SHOWN_SIMILAR else ""
+    where = f"all in {rejects} and --json" if rejects else "all in --json or --rejects FILE"
+    err_console.print(
+        f"{len(similar):,} new speaker(s) have names very close to known ones ({sample}{more}; "
+        f"{where}): check them, and use `quotes speakers merge` if they are one person.",
+        markup=False,
+    )
 
 
 class _ProgressBar:
@@ -179,19 +213,51 @@ def extract_command(
         bool,
         typer.Option("--new-speaker", help="With --save, create speakers even if similar."),
     ] = False,
+    min_confidence: Annotated[
+        float | None,
+        typer.Option(
+            "--min-confidence",
+            help="With --save, record only quotations whose speaker is at least this "
+            "confident (0-1; default 0.5).",
+        ),
+    ] = None,
+    save_all: Annotated[
+        bool,
+        typer.Option("--all", help="With --save, record every quotation that has a speaker."),
+    ] = False,
     encoding: Annotated[str, typer.Option(help="The article's text encoding.")] = "utf-8",
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Find the quotations in a news article and attribute each to its speaker."""
-    from quotes.ingest.articles import extract_article, read_article, save_candidates
+    from quotes.ingest.articles import (
+        DEFAULT_MIN_CONFIDENCE,
+        check_min_confidence,
+        extract_article,
+        read_article,
+        save_candidates,
+    )
     from quotes.records.sources import validate_url
     from quotes.store.dates import optional_date
 
     optional_date(date)
     validate_url(source)
+    if save_all and min_confidence is not None:
+        raise BadInputError("--all and --min-confidence contradict each other: give one.")
+    threshold = (
+        0.0
+        if save_all
+        else check_min_confidence(
+            DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence
+        )
+    )
     text = read_article(_read_bytes(file), encoding=encoding, name=_name(file))
-    target = database(db)
+    if not save and not database_exists(db_target(db)):
+        # Finding quotations needs no database; a missing one is not created.
+        found = extract_article(None, text)
+        _finish_extract(found, [], text, save=False, json=json, threshold=threshold)
+        return
+    target = database(db, create=save)
     with target.session(write=save) as active:
         found = extract_article(active, text)
         saved = (
@@ -203,10 +269,19 @@ def extract_command(
                 source_url=source,
                 outlet=outlet,
                 new_speaker=new_speaker,
+                min_confidence=threshold,
             )
             if save
             else []
         )
+    _finish_extract(found, saved, text, save=save, json=json, threshold=threshold)
+
+
+def _finish_extract(
+    found: Any, saved: list[Any], text: str, *, save: bool, json: bool, threshold: float
+) -> None:
+    from quotes.ingest.articles import worth_saving
+
     by_start = {item.candidate.start: item for item in saved}
     if json:
         echo_json(
@@ -225,10 +300,16 @@ def extract_command(
         )
     if save:
         skipped = sum(1 for c in found.candidates if c.speaker is None)
+        unsure = sum(1 for c in found.candidates if c.speaker and not worth_saving(c, threshold))
         new = sum(1 for s in saved if s.created)
         message = f"Saved {len(saved)} quotations ({new} new, {len(saved) - new} already recorded)"
         if skipped:
             message += f"; {skipped} without a speaker were not saved"
+        if unsure:
+            message += (
+                f"; {unsure} with a speaker less than {threshold:g} confident were not saved "
+                "(--all or --min-confidence saves them)"
+            )
         err_console.print(message + ".", markup=False)
 
 
@@ -239,13 +320,14 @@ def _print_candidates(candidates: list[Any], saved: dict[int, Any]) -> None:
     from rich.table import Table
 
     table = Table(title=f"{len(candidates)} quotations", show_lines=False)
-    for column in ("speaker", "quotation", "cue", "kind"):
+    for column in ("speaker", "quotation", "cue", "kind", "conf"):
         table.add_column(column, overflow="fold")
     if saved:
         table.add_column("id", justify="right")
     for candidate in candidates:
         kind = "partial quote" if candidate.partial else candidate.kind
-        cells = [candidate.speaker or "?", candidate.text, candidate.cue or "", kind]
+        confidence = f"{candidate.confidence:.2f}" if candidate.speaker else ""
+        cells = [candidate.speaker or "?", candidate.text, candidate.cue or "", kind, confidence]
         if saved:
             item = saved.get(candidate.start)
             cells.append(str(item.quote_id) if item else "")
