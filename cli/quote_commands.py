@@ -41,6 +41,14 @@ SinceFilter = Annotated[
 UntilFilter = Annotated[
     str | None, typer.Option("--until", help="Up to this date, inclusive of the whole period.")
 ]
+StanceConfidence = Annotated[
+    float,
+    typer.Option(
+        "--min-confidence",
+        help="With --stance: count an automatic stance only at this confidence or above "
+        "(0 to 1; a person's label always counts).",
+    ),
+]
 
 
 def init(
@@ -138,6 +146,7 @@ def search_command(
     ] = None,
     since: SinceFilter = None,
     until: UntilFilter = None,
+    min_confidence: StanceConfidence = 0.0,
     mode: Annotated[
         str | None,
         typer.Option(
@@ -162,7 +171,14 @@ def search_command(
     db: DbOption = None,
 ) -> None:
     """Search statements by words (best matches first)."""
-    filters = QuoteFilters(speaker=speaker, topic=topic, stance=stance, since=since, until=until)
+    filters = QuoteFilters(
+        speaker=speaker,
+        topic=topic,
+        stance=stance,
+        since=since,
+        until=until,
+        min_confidence=min_confidence,
+    )
     target = database(db)
     if mode != "text":
         from .meaning_commands import embedding_progress
@@ -175,9 +191,13 @@ def search_command(
     if json:
         echo_json(hits)
     elif csv:
-        rows = [{**h, "topics": ";".join(h["topics"])} for h in hits]
+        from quotes.exports.export import csv_row
+
+        rows = [{**h, **csv_row(h)} for h in hits]
         columns = ["rank", "match", "id", "speaker", "date", "kind", "text", "topics"]
-        write_csv(rows, columns, csv_style(raw_cells, bom))
+        write_csv(
+            rows, [*columns, "stance", "auto_stance", "auto_confidence"], csv_style(raw_cells, bom)
+        )
     elif not hits and mode not in (None, "text"):
         least = DEFAULT_MIN_MATCH if min_match is None else min_match
         say(f"No close matches for {query} (least similarity {least:.2f}; see --min-match).")
@@ -196,6 +216,7 @@ def export(
         str | None,
         typer.Option("--stance", help="Only quotes with this stance (favor, against, neutral)."),
     ] = None,
+    min_confidence: StanceConfidence = 0.0,
     format: Annotated[
         str,
         typer.Option("--format", help="csv, jsonl or parquet (parquet needs the 'parquet' extra)."),
@@ -210,7 +231,14 @@ def export(
     """Export every matching quote with its speaker, sources, topics and stances."""
     from quotes.exports.export import export_quotes
 
-    filters = QuoteFilters(speaker=speaker, topic=topic, stance=stance, since=since, until=until)
+    filters = QuoteFilters(
+        speaker=speaker,
+        topic=topic,
+        stance=stance,
+        since=since,
+        until=until,
+        min_confidence=min_confidence,
+    )
     with database(db).session() as active:
         count = export_quotes(active, filters, format, output, csv_style(raw_cells, bom))
     if output is not None:
