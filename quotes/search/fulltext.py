@@ -5,6 +5,11 @@ re-quoted before it reaches FTS5 or PostgreSQL, so stray quotes, ``*``,
 parentheses, AND/OR/NOT or SQL fragments are searched as text and can never be
 a syntax error. SQLite ranks with bm25 over an FTS5 index (porter stemming);
 PostgreSQL with ts_rank_cd over a generated tsvector (English stemming).
+
+The ranking query reads only the full-text index (the quotes table too when
+filters apply) and returns ids and scores; snippets are made in a second
+query for the ``limit`` rows shown, since in one query the engine would make a
+snippet for every matching row before sorting (a common word at 1M quotes).
 """
 
 from __future__ import annotations
@@ -66,20 +71,24 @@ def _sqlite_search(
     session: Session, terms: list[list[str]], clauses: list[ColumnElement[bool]], limit: int
 ) -> list[TextHit]:
     match_expression = " ".join('"' + " ".join(words) + '"' for words in terms)
+    matches = text("quotes_fts MATCH :fts_query").bindparams(fts_query=match_expression)
     rank: ColumnElement[float] = literal_column("bm25(quotes_fts)")
+    rowid = _FTS.c.rowid
+    statement = select(rowid, rank).select_from(_FTS).where(matches)
+    if clauses:  # without filters the quotes table is not read at all
+        statement = statement.join(Quote, Quote.id == rowid).where(*clauses)
+    ranked = session.execute(statement.order_by(rank, rowid).limit(limit)).all()
+    if not ranked:
+        return []
+    # Snippets for the rows shown only: in the ranking query SQLite would
+    # compute one for every matching row before sorting.
     snippet: ColumnElement[str] = literal_column(
         f"snippet(quotes_fts, 0, '{HIGHLIGHT}', '{HIGHLIGHT}', '…', 24)"
     )
-    statement = (
-        select(Quote.id, rank, snippet)
-        .select_from(_FTS)
-        .join(Quote, Quote.id == _FTS.c.rowid)
-        .where(text("quotes_fts MATCH :fts_query").bindparams(fts_query=match_expression))
-        .where(*clauses)
-        .order_by(rank, Quote.id)
-        .limit(limit)
-    )
-    return [TextHit(row[0], -float(row[1]), row[2]) for row in session.execute(statement)]
+    ids = [int(row[0]) for row in ranked]
+    shown = select(rowid, snippet).select_from(_FTS).where(matches, rowid.in_(ids))
+    snippets = {int(row[0]): str(row[1]) for row in session.execute(shown)}
+    return [TextHit(int(row[0]), -float(row[1]), snippets.get(int(row[0]), "")) for row in ranked]
 
 
 def _postgres_search(
@@ -90,13 +99,20 @@ def _postgres_search(
         tsquery = tsquery.op("&&")(func.phraseto_tsquery("english", " ".join(words)))
     vector: ColumnElement[Any] = literal_column("quotes.search_vector")
     rank = func.ts_rank_cd(vector, tsquery)
-    options = f"StartSel={HIGHLIGHT}, StopSel={HIGHLIGHT}, MaxWords=40, MinWords=20"
-    snippet = func.ts_headline("english", Quote.text, tsquery, options)
     statement = (
-        select(Quote.id, rank, snippet)
+        select(Quote.id, rank)
         .where(vector.op("@@")(tsquery))
         .where(*clauses)
         .order_by(rank.desc(), Quote.id)
         .limit(limit)
     )
-    return [TextHit(row[0], float(row[1]), row[2]) for row in session.execute(statement)]
+    ranked = session.execute(statement).all()
+    if not ranked:
+        return []
+    # ts_headline re-parses the text: run it for the rows shown only.
+    options = f"StartSel={HIGHLIGHT}, StopSel={HIGHLIGHT}, MaxWords=40, MinWords=20"
+    snippet = func.ts_headline("english", Quote.text, tsquery, options)
+    ids = [int(row[0]) for row in ranked]
+    shown = select(Quote.id, snippet).where(Quote.id.in_(ids))
+    snippets = {int(row[0]): str(row[1]) for row in session.execute(shown)}
+    return [TextHit(int(row[0]), float(row[1]), snippets.get(int(row[0]), "")) for row in ranked]

@@ -144,6 +144,16 @@ def vector_matrix(session: Session, model: str) -> VectorMatrix:
         return fresh
 
 
+def warm_vectors(session: Session, model: str, dimension: int) -> None:
+    """Get a model's vectors ready for search: the index when large, else the matrix."""
+    from quotes.search.vector_index import open_index, wants_index
+
+    if wants_index(session, model):
+        open_index(session, model, dimension)
+    else:
+        vector_matrix(session, model)
+
+
 def clear_cache() -> None:
     """Forget every cached matrix (benchmarks measure a cold start with this)."""
     with _LOCK:

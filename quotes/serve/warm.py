@@ -50,11 +50,11 @@ class Keeper:
     def _warm(self) -> None:
         try:
             from quotes.meaning.encoder import load_embedder
-            from quotes.search.semantic import vector_matrix
+            from quotes.search.semantic import warm_vectors
 
             embedder = load_embedder()
             with self.database.session() as session:
-                vector_matrix(session, embedder.name)
+                warm_vectors(session, embedder.name, embedder.dimension)
             self.model_ready.set()
             if self.embed:
                 self._embed()
