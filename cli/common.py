@@ -8,7 +8,9 @@ command body is only: parse, call one library function, render.
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,11 +19,15 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from typer.core import TyperGroup
 
 from quotes.errors import QuotesError
-from quotes.store.engine import Database, open_database
+from quotes.exports.csv_safety import CsvStyle
+from quotes.exports.files import forget_inputs
+from quotes.notices import LOGGER_NAME as NOTICE_LOGGER
+from quotes.store.engine import Database, checkpoint_all, open_database
 
 
 class _CurrentConsole:
@@ -53,6 +59,22 @@ DbOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")]
+RawCellsOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw-cells",
+        help="CSV cells exactly as stored: no leading ' before cells starting with "
+        "= + - @ (spreadsheets would evaluate those; see README).",
+    ),
+]
+BomOption = Annotated[
+    bool, typer.Option("--bom", help="Start CSV with a UTF-8 byte-order mark (for Excel).")
+]
+
+
+def csv_style(raw_cells: bool, bom: bool) -> CsvStyle:
+    """The CSV style the --raw-cells and --bom options ask for."""
+    return CsvStyle(raw=raw_cells, bom=bom)
 
 
 def say(message: str) -> None:
@@ -69,8 +91,30 @@ def fail(message: str, code: int = 1) -> None:
 class QuotesGroup(TyperGroup):
     """The root command group: turns library errors into messages and exit codes."""
 
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        # On POSIX, bytes in argv that are not UTF-8 arrive as lone surrogates
+        # (surrogateescape); they can be neither stored nor printed, so they
+        # are refused before any option is parsed.
+        for position, arg in enumerate(args, start=1):
+            if FORBIDDEN_ARGUMENT.search(arg):
+                shown = arg.encode("utf-8", "replace").decode("utf-8", "replace")
+                err_console.print(
+                    f"Error: argument {position} ({shown[:60]!r}) is not valid UTF-8 text: "
+                    "give it in UTF-8.",
+                    markup=False,
+                )
+                raise typer.Exit(2)
+        return super().make_context(info_name, args, parent, **extra)
+
     def invoke(self, ctx: Any) -> Any:  # typer's vendored click Context
         _GROUP_DB.set(ctx.params.get("db"))  # reset per invocation (tests reuse a thread)
+        forget_inputs()
+        with _notices_on_stderr():
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):
@@ -86,6 +130,11 @@ class QuotesGroup(TyperGroup):
                 raise
             err_console.print(f"Error: {exc}", markup=False)
             ctx.exit(exc.exit_code)
+        except SQLAlchemyError as exc:  # never show the SQL or its parameters
+            if _debug(ctx):
+                raise
+            err_console.print(f"Error: {database_error_sentence(exc)}", markup=False)
+            ctx.exit(1)
         except Exception as exc:  # a bug: say so in one line unless --debug
             if _debug(ctx):
                 raise
@@ -94,6 +143,40 @@ class QuotesGroup(TyperGroup):
                 markup=False,
             )
             ctx.exit(1)
+        finally:
+            # The database file alone holds everything once a command ends.
+            checkpoint_all()
+
+
+FORBIDDEN_ARGUMENT = re.compile("[\ud800-\udfff]")
+
+
+def database_error_sentence(exc: SQLAlchemyError) -> str:
+    """One sentence about a database error: the driver's first line, no SQL, no values."""
+    original = getattr(exc, "orig", None)
+    first = str(original if original is not None else type(exc).__name__).strip().splitlines()
+    reason = first[0] if first else type(exc).__name__
+    return f"the database refused the operation ({reason}); rerun with --debug for details."
+
+
+class _NoticeHandler(logging.Handler):
+    """Prints the library's one-line notices (quotes.notices) on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err_console.print(f"Note: {record.getMessage()}", markup=False)
+
+
+@contextmanager
+def _notices_on_stderr() -> Iterator[None]:
+    logger = logging.getLogger(NOTICE_LOGGER)
+    handler = _NoticeHandler()
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True
 
 
 def _debug(ctx: typer.Context) -> bool:
@@ -114,15 +197,20 @@ def db_target(db: str | None) -> str | None:
     return db if db is not None else _GROUP_DB.get()
 
 
-def database(db: str | None, *, migrate: bool = True) -> Database:
-    """Open the database the command should use (creating a new one at head)."""
-    return open_database(db_target(db), migrate=migrate)
+def database(db: str | None, *, migrate: bool = True, create: bool = False) -> Database:
+    """Open the database the command should use.
+
+    Only commands that record something pass ``create=True`` (a new path
+    becomes a database at the newest revision); every other command refuses a
+    missing database instead of leaving an empty one, and its folders, behind.
+    """
+    return open_database(db_target(db), migrate=migrate, create=create)
 
 
 @contextmanager
 def session(db: str | None, *, write: bool = False) -> Iterator[Session]:
     """The command's one transaction."""
-    with database(db).session(write=write) as active:
+    with database(db, create=write).session(write=write) as active:
         yield active
 
 

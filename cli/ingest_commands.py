@@ -9,8 +9,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from quotes.errors import BadInputError
+from quotes.store.engine import database_exists
 
-from .common import DbOption, JsonOption, console, database, echo_json, err_console, say
+from .common import (
+    BomOption,
+    DbOption,
+    JsonOption,
+    console,
+    database,
+    db_target,
+    echo_json,
+    err_console,
+    say,
+)
 
 if TYPE_CHECKING:
     from quotes.ingest.importing.run import ImportSummary, Progress
@@ -58,6 +69,15 @@ def import_command(
     batch_size: Annotated[
         int, typer.Option(min=1, max=100_000, hidden=True, help="Rows per committed batch.")
     ] = 10_000,
+    raw_cells: Annotated[
+        bool,
+        typer.Option(
+            "--raw-cells",
+            help="Read CSV cells exactly as they are (do not remove the ' that `quotes export` "
+            "puts before cells starting with = + - @), and write the rejects file raw.",
+        ),
+    ] = False,
+    bom: BomOption = False,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -74,8 +94,10 @@ def import_command(
         dry_run=dry_run,
         strict=strict,
         batch_size=batch_size,
+        raw_cells=raw_cells,
+        bom=bom,
     )
-    target = database(db)
+    target = database(db, create=not dry_run)
     with _ProgressBar(enabled=err_console.is_terminal) as bar:
         summary = import_file(target, file, options, progress=bar.update)
     if json:
@@ -105,16 +127,28 @@ def _print_summary(summary: ImportSummary, rejects: Path | None) -> None:
             f"... and {summary.rejected - SHOWN_REJECTS:,} more rejected rows ({where}).",
             markup=False,
         )
-    for item in summary.similar_speakers[:SHOWN_REJECTS]:
-        close = " or ".join(repr(name) for name in item["similar"])
-        err_console.print(
-            f"New speaker {item['name']!r} is very close to {close}: "
-            "check it, and use `quotes speakers merge` if they are one person.",
-            markup=False,
-        )
-    if len(summary.similar_speakers) > SHOWN_REJECTS:
-        more = len(summary.similar_speakers) - SHOWN_REJECTS
-        err_console.print(f"... and {more} more close names (see --json).", markup=False)
+    _print_similar(summary.similar_speakers, rejects)
+
+
+#: How many close-name pairs the terminal summary shows (all are in --json and --rejects).
+SHOWN_SIMILAR = 3
+
+
+def _print_similar(similar: list[dict[str, Any]], rejects: Path | None) -> None:
+    """A count and a short sample: hundreds of names on one line help nobody."""
+    if not similar:
+        return
+    sample = "; ".join(
+        f"{item['name']!r} ~ {' or '.join(repr(n) for n in item['similar'][:2])}"
+        for item in similar[:SHOWN_SIMILAR]
+    )
+    more = f" and {len(similar) - SHOWN_SIMILAR:,} more" if len(similar) > SHOWN_SIMILAR else ""
+    where = f"all in {rejects} and --json" if rejects else "all in --json or --rejects FILE"
+    err_console.print(
+        f"{len(similar):,} new speaker(s) have names very close to known ones ({sample}{more}; "
+        f"{where}): check them, and use `quotes speakers merge` if they are one person.",
+        markup=False,
+    )
 
 
 class _ProgressBar:
@@ -202,7 +236,6 @@ def extract_command(
         extract_article,
         read_article,
         save_candidates,
-        worth_saving,
     )
     from quotes.records.sources import validate_url
     from quotes.store.dates import optional_date
@@ -219,7 +252,12 @@ def extract_command(
         )
     )
     text = read_article(_read_bytes(file), encoding=encoding, name=_name(file))
-    target = database(db)
+    if not save and not database_exists(db_target(db)):
+        # Finding quotations needs no database; a missing one is not created.
+        found = extract_article(None, text)
+        _finish_extract(found, [], text, save=False, json=json, threshold=threshold)
+        return
+    target = database(db, create=save)
     with target.session(write=save) as active:
         found = extract_article(active, text)
         saved = (
@@ -236,6 +274,14 @@ def extract_command(
             if save
             else []
         )
+    _finish_extract(found, saved, text, save=save, json=json, threshold=threshold)
+
+
+def _finish_extract(
+    found: Any, saved: list[Any], text: str, *, save: bool, json: bool, threshold: float
+) -> None:
+    from quotes.ingest.articles import worth_saving
+
     by_start = {item.candidate.start: item for item in saved}
     if json:
         echo_json(

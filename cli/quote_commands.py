@@ -16,7 +16,19 @@ from quotes.records.topics import install_default_topics
 from quotes.search.filters import QuoteFilters
 from quotes.search.query import prepare_search, search
 
-from .common import CsvOption, DbOption, JsonOption, console, database, echo_json, err_console, say
+from .common import (
+    BomOption,
+    CsvOption,
+    DbOption,
+    JsonOption,
+    RawCellsOption,
+    console,
+    csv_style,
+    database,
+    echo_json,
+    err_console,
+    say,
+)
 from .render import print_quote_detail, quotes_table, write_csv
 
 SpeakerFilter = Annotated[
@@ -38,7 +50,7 @@ def init(
     db: DbOption = None,
 ) -> None:
     """Create or migrate the database and install the default topics."""
-    target = database(db)
+    target = database(db, create=True)
     with target.session(write=True) as active:
         created = install_default_topics(active)
         seeded = load_seed_quotes(active) if seed else None
@@ -78,7 +90,7 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Record one statement and print its id (an existing id for a repeat)."""
-    with database(db).session(write=True) as active:
+    with database(db, create=True).session(write=True) as active:
         result = add_quote(
             active,
             _read_text(text),
@@ -136,6 +148,8 @@ def search_command(
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many results.")] = 20,
     json: JsonOption = False,
     csv: CsvOption = False,
+    raw_cells: RawCellsOption = False,
+    bom: BomOption = False,
     db: DbOption = None,
 ) -> None:
     """Search statements by words (best matches first)."""
@@ -152,7 +166,8 @@ def search_command(
         echo_json(hits)
     elif csv:
         rows = [{**h, "topics": ";".join(h["topics"])} for h in hits]
-        write_csv(rows, ["rank", "match", "id", "speaker", "date", "kind", "text", "topics"])
+        columns = ["rank", "match", "id", "speaker", "date", "kind", "text", "topics"]
+        write_csv(rows, columns, csv_style(raw_cells, bom))
     elif not hits:
         say(f"No statements match {query}.")
     else:
@@ -175,6 +190,8 @@ def export(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
+    raw_cells: RawCellsOption = False,
+    bom: BomOption = False,
     db: DbOption = None,
 ) -> None:
     """Export every matching quote with its speaker, sources, topics and stances."""
@@ -182,7 +199,7 @@ def export(
 
     filters = QuoteFilters(speaker=speaker, topic=topic, stance=stance, since=since, until=until)
     with database(db).session() as active:
-        count = export_quotes(active, filters, format, output)
+        count = export_quotes(active, filters, format, output, csv_style(raw_cells, bom))
     if output is not None:
         err_console.print(f"Wrote {count} quotes to {output}.", markup=False)
 

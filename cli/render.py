@@ -11,6 +11,7 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
+from quotes.exports.csv_safety import SPREADSHEET_SAFE, CsvStyle
 from quotes.search.fulltext import HIGHLIGHT
 
 from .common import console
@@ -77,10 +78,14 @@ def print_quote_detail(quote: dict[str, Any]) -> None:
         )
 
 
-def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+def write_csv(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], style: CsvStyle = SPREADSHEET_SAFE
+) -> None:
+    """CSV to stdout; cells a spreadsheet would evaluate are neutralised unless raw."""
+    sys.stdout.write(style.start())
     writer = csv.DictWriter(
         sys.stdout, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
     )
     writer.writeheader()
     for row in rows:
-        writer.writerow(row)
+        writer.writerow(style.mapping(row))

@@ -10,7 +10,19 @@ from rich.table import Table
 
 from quotes.records.speakers import add_alias, add_speaker, list_speakers, merge_speakers
 
-from .common import CsvOption, DbOption, JsonOption, console, echo_json, remember_db, say, session
+from .common import (
+    BomOption,
+    CsvOption,
+    DbOption,
+    JsonOption,
+    RawCellsOption,
+    console,
+    csv_style,
+    echo_json,
+    remember_db,
+    say,
+    session,
+)
 from .render import write_csv
 
 app = typer.Typer(help="Speakers and the names they are known by.", no_args_is_help=True)
@@ -23,7 +35,13 @@ def speakers(db: DbOption = None) -> None:
 
 
 @app.command("list")
-def list_command(db: DbOption = None, json: JsonOption = False, csv: CsvOption = False) -> None:
+def list_command(
+    db: DbOption = None,
+    json: JsonOption = False,
+    csv: CsvOption = False,
+    raw_cells: RawCellsOption = False,
+    bom: BomOption = False,
+) -> None:
     """List speakers with aliases, roles and quote counts."""
     with session(db) as active:
         rows = [s.__dict__ for s in list_speakers(active)]
@@ -33,7 +51,8 @@ def list_command(db: DbOption = None, json: JsonOption = False, csv: CsvOption =
         flat = [
             {**r, "aliases": ";".join(r["aliases"]), "roles": ";".join(r["roles"])} for r in rows
         ]
-        write_csv(flat, ["name", "aliases", "country", "party", "wikidata_id", "roles", "quotes"])
+        columns = ["name", "aliases", "country", "party", "wikidata_id", "roles", "quotes"]
+        write_csv(flat, columns, csv_style(raw_cells, bom))
     elif not rows:
         say("No speakers yet: `quotes add` or `quotes speakers add` creates them.")
     else:

@@ -12,7 +12,17 @@ from rich.table import Table
 from quotes.timelines.aggregate import Timeline
 from quotes.timelines.shifts import DEFAULT_THRESHOLD, Shift
 
-from .common import DbOption, JsonOption, console, database, echo_json, err_console
+from .common import (
+    BomOption,
+    DbOption,
+    JsonOption,
+    RawCellsOption,
+    console,
+    csv_style,
+    database,
+    echo_json,
+    err_console,
+)
 
 ByOption = Annotated[str, typer.Option("--by", help="Period: day, month, quarter or year.")]
 ScoreOption = Annotated[
@@ -92,6 +102,8 @@ def timeline(
     ] = None,
     since: Annotated[str | None, typer.Option("--since", help="From this date.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Up to this date.")] = None,
+    raw_cells: RawCellsOption = False,
+    bom: BomOption = False,
     db: DbOption = None,
 ) -> None:
     """A stance timeline: one score per speaker and period, with the quotes behind it."""
@@ -99,8 +111,9 @@ def timeline(
     from quotes.timelines.query import build_timeline
 
     fmt = validate_format(format)
+    target = database(db)  # opened first, so the output check knows the database's files
     path = output_path(fmt, output)
-    with database(db).session() as active:
+    with target.session() as active:
         found = build_timeline(active, topic, speaker, by=by, score=score, since=since, until=until)
     if found.undated:
         err_console.print(
@@ -122,7 +135,7 @@ def timeline(
         return
     from quotes.timelines.shifts import detect_shifts
 
-    write_timeline(found, detect_shifts(found.points), fmt, path)
+    write_timeline(found, detect_shifts(found.points), fmt, path, csv_style(raw_cells, bom))
     if path is not None:
         err_console.print(f"Wrote {len(found.points)} periods ({fmt}) to {path}", markup=False)
 

@@ -10,7 +10,19 @@ from rich.table import Table
 
 from quotes.records.topics import add_topic, list_topics
 
-from .common import CsvOption, DbOption, JsonOption, console, echo_json, remember_db, say, session
+from .common import (
+    BomOption,
+    CsvOption,
+    DbOption,
+    JsonOption,
+    RawCellsOption,
+    console,
+    csv_style,
+    echo_json,
+    remember_db,
+    say,
+    session,
+)
 from .render import write_csv
 
 app = typer.Typer(help="Topics and their favor/against poles.", no_args_is_help=True)
@@ -23,14 +35,21 @@ def group(db: DbOption = None) -> None:
 
 
 @app.command("list")
-def list_command(db: DbOption = None, json: JsonOption = False, csv: CsvOption = False) -> None:
+def list_command(
+    db: DbOption = None,
+    json: JsonOption = False,
+    csv: CsvOption = False,
+    raw_cells: RawCellsOption = False,
+    bom: BomOption = False,
+) -> None:
     """List topics with their poles and how many quotes each has."""
     with session(db) as active:
         topics = [t.to_dict() for t in list_topics(active)]
     if json:
         echo_json(topics)
     elif csv:
-        write_csv(topics, ["name", "description", "favor", "against", "quotes"])
+        columns = ["name", "description", "favor", "against", "quotes"]
+        write_csv(topics, columns, csv_style(raw_cells, bom))
     elif not topics:
         say("No topics yet: run `quotes init` or `quotes topics add`.")
     else:

@@ -100,7 +100,7 @@ def test_db_commands_report_and_move_revisions(fresh_target: str, run_cli) -> No
     assert head in result.output
     result = run_cli("--db", fresh_target, "db", "current")
     assert f"{head} (head)" in result.output
-    result = run_cli("db", "downgrade", "base", "--db", fresh_target)
+    result = run_cli("db", "downgrade", "base", "--db", fresh_target, "--yes")
     assert result.exit_code == 0, result.output
     assert "base" in run_cli("db", "current", "--db", fresh_target).output
 

@@ -19,7 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quotes.errors import BadInputError
-from quotes.exports.files import atomic_output
+from quotes.exports.csv_safety import SPREADSHEET_SAFE, CsvStyle
+from quotes.exports.files import atomic_output, check_writable
 from quotes.records.quotes import load_quotes, quote_to_dict
 from quotes.search.filters import QuoteFilters, ResolvedFilters, resolve_filters
 from quotes.store.models import Quote, Speaker
@@ -88,15 +89,22 @@ def csv_row(quote: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def write_export(rows: Iterator[dict[str, Any]], fmt: str, out: TextIO) -> int:
-    """Write quotes to ``out`` in ``fmt``; returns how many were written."""
+def write_export(
+    rows: Iterator[dict[str, Any]], fmt: str, out: TextIO, style: CsvStyle = SPREADSHEET_SAFE
+) -> int:
+    """Write quotes to ``out`` in ``fmt``; returns how many were written.
+
+    CSV cells a spreadsheet would evaluate are neutralised unless ``style``
+    says raw (quotes.exports.csv_safety); ``quotes import`` reverses it.
+    """
     fmt = choose(fmt, EXPORT_FORMATS, "export format")
     count = 0
     if fmt == "csv":
+        out.write(style.start())
         writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for quote in rows:
-            writer.writerow(csv_row(quote))
+            writer.writerow(style.mapping(csv_row(quote)))
             count += 1
     else:
         for quote in rows:
@@ -106,7 +114,11 @@ def write_export(rows: Iterator[dict[str, Any]], fmt: str, out: TextIO) -> int:
 
 
 def export_quotes(
-    session: Session, filters: QuoteFilters | None, fmt: str, output: Path | None
+    session: Session,
+    filters: QuoteFilters | None,
+    fmt: str,
+    output: Path | None,
+    style: CsvStyle = SPREADSHEET_SAFE,
 ) -> int:
     """Export matching quotes to ``output`` (stdout when None); returns the count.
 
@@ -116,11 +128,13 @@ def export_quotes(
     fmt = choose(fmt, EXPORT_FORMATS, "export format")
     if fmt == "parquet":
         return _export_parquet(session, filters, output)
+    if output is not None:
+        check_writable(output)
     rows = iter_quotes(session, filters)
     if output is None:
-        return write_export(rows, fmt, sys.stdout)
+        return write_export(rows, fmt, sys.stdout, style)
     with atomic_output(output) as stream:
-        return write_export(rows, fmt, stream)
+        return write_export(rows, fmt, stream, style)
 
 
 def _export_parquet(session: Session, filters: QuoteFilters | None, output: Path | None) -> int:

@@ -21,13 +21,14 @@ from quotes.records.quotes import add_quote
 from quotes.records.sources import validate_url
 from quotes.store.dates import optional_date
 from quotes.store.models import Speaker, SpeakerAlias
+from quotes.store.normalize import FORBIDDEN
 
 
 def read_article(data: bytes, *, encoding: str = "utf-8", name: str = "the article") -> str:
     """Decode an article; undecodable bytes are bad input naming their line."""
     codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
     try:
-        return data.decode(codec)
+        text = data.decode(codec)
     except LookupError:
         raise BadInputError(f"unknown encoding {encoding!r}: use utf-8, latin-1, ...") from None
     except UnicodeDecodeError as exc:
@@ -36,6 +37,14 @@ def read_article(data: bytes, *, encoding: str = "utf-8", name: str = "the artic
             f"{name} is not valid {encoding} at line {line} (byte 0x{data[exc.start]:02x}): "
             "pass its real --encoding."
         ) from None
+    forbidden = FORBIDDEN.search(text)
+    if forbidden is not None:
+        line = text.count("\n", 0, forbidden.start()) + 1
+        raise BadInputError(
+            f"{name} contains the control character U+{ord(forbidden.group()):04X} on line "
+            f"{line}: remove it (only tabs and line breaks are accepted)."
+        )
+    return text
 
 
 #: ``quotes extract --save`` records candidates at least this confident (see

@@ -12,14 +12,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from quotes.errors import BadInputError, NotFoundError
+from quotes.records import history
 from quotes.records.sources import attach_source, find_or_create_source, validate_url
 from quotes.records.speakers import resolve_speaker
 from quotes.records.topics import get_topic
 from quotes.store.dates import PartialDate, format_date, optional_date
+from quotes.store.ids import storable_ids
 from quotes.store.models import (
     QUOTE_KINDS,
     Base,
@@ -28,14 +30,16 @@ from quotes.store.models import (
     QuoteTopic,
     StanceAssessment,
     Topic,
+    TopicRejection,
 )
 from quotes.store.normalize import MAX_TEXT_LENGTH, clean_text, text_hash
+from quotes.store.upsert import insert_if_absent
 from quotes.vocabulary import choose
 
 
 def validate_text(text: str) -> str:
     """The statement as stored; empty or over-long text is bad input."""
-    cleaned = clean_text(text)
+    cleaned = clean_text(text, what="quote text")
     if not cleaned:
         raise BadInputError("the quote text is empty: give the statement's words.")
     if len(cleaned) > MAX_TEXT_LENGTH:
@@ -55,7 +59,6 @@ _QUOTES = Base.metadata.tables["quotes"]
 _FIND_QUOTE = select(_QUOTES.c.id, _QUOTES.c.date, _QUOTES.c.context).where(
     _QUOTES.c.speaker_id == bindparam("speaker"), _QUOTES.c.text_hash == bindparam("digest")
 )
-_INSERT_QUOTE = insert(_QUOTES).returning(_QUOTES.c.id)
 
 
 @dataclass
@@ -94,9 +97,12 @@ def add_quote(
     digest = text_hash(cleaned)
     connection = session.connection()
     existing = connection.execute(_FIND_QUOTE, {"speaker": person.id, "digest": digest}).first()
+    quote_id: int | None = None
     if existing is None:
+        # Another process may be recording the same statement right now: insert
+        # only if absent; if it won, this becomes a repeat (quotes.store.upsert).
         quote_id = connection.execute(
-            _INSERT_QUOTE,
+            insert_if_absent(session, _QUOTES).returning(_QUOTES.c.id),
             {
                 "speaker_id": person.id,
                 "text": cleaned,
@@ -104,13 +110,18 @@ def add_quote(
                 "date": when.start if when else None,
                 "date_precision": when.precision if when else None,
                 "kind": kind,
-                "context": clean_text(context) if context else None,
+                "context": clean_text(context, what="context") if context else None,
                 "language": language,
             },
-        ).scalar_one()
-    else:
+        ).scalar()
+        if quote_id is None:
+            existing = connection.execute(
+                _FIND_QUOTE, {"speaker": person.id, "digest": digest}
+            ).one()
+    if existing is not None:
         quote_id = existing[0]
         _fill_missing(session, quote_id, existing[1], existing[2], when, context)
+    assert quote_id is not None
     source_id = find_or_create_source(session, url, outlet)
     attached = attach_source(session, quote_id, source_id, new_quote=existing is None)
     link_topics(session, quote_id, topic_rows)
@@ -130,7 +141,7 @@ def _fill_missing(
     if known_date is None and when is not None:
         values.update(date=when.start, date_precision=when.precision)
     if not known_context and context:
-        values["context"] = clean_text(context)
+        values["context"] = clean_text(context, what="context")
     if values:
         session.execute(update(Quote).where(Quote.id == quote_id).values(**values))
 
@@ -140,13 +151,32 @@ def link_topics(session: Session, quote_id: int, topics: Iterable[Topic]) -> Non
     topics = list(topics)
     if not topics:
         return
-    for topic in topics:
-        link = session.get(QuoteTopic, (quote_id, topic.id))
-        if link is None:
-            session.add(QuoteTopic(quote_id=quote_id, topic_id=topic.id, origin="manual"))
-        elif link.origin != "manual":
-            link.origin, link.confidence = "manual", None
     session.flush()
+    links = Base.metadata.tables["quote_topics"]
+    for topic in topics:
+        # Insert-if-absent: another process may link the same topic right now.
+        session.execute(
+            insert_if_absent(session, links).values(
+                quote_id=quote_id, topic_id=topic.id, origin="manual"
+            )
+        )
+        session.execute(
+            update(links)
+            .where(
+                links.c.quote_id == quote_id,
+                links.c.topic_id == topic.id,
+                links.c.origin != "manual",
+            )
+            .values(origin="manual", confidence=None)
+        )
+    # A person's link wins over an earlier "not about this topic".
+    session.execute(
+        delete(TopicRejection).where(
+            TopicRejection.quote_id == quote_id,
+            TopicRejection.topic_id.in_([topic.id for topic in topics]),
+        )
+    )
+    session.expire_all()
 
 
 def manual_assessment(session: Session, quote_id: int, topic_id: int) -> StanceAssessment | None:
@@ -161,13 +191,23 @@ def manual_assessment(session: Session, quote_id: int, topic_id: int) -> StanceA
 
 
 def absorb_quote(session: Session, *, remove_id: int, keep_id: int) -> None:
-    """Fold quote ``remove_id`` into ``keep_id`` (used when merging speakers)."""
+    """Fold quote ``remove_id`` into ``keep_id``: one statement, one quote.
+
+    Used when merging speakers and when an edit makes two quotes the same
+    statement. Sources, topic links (a person's link stays a person's), rejected
+    topics and a person's labels move over; automatic assessments are redone
+    by the next ``stance assign``. The removed quote goes to history first.
+    """
+    removed = load_quotes(session, [remove_id])[0]
+    snapshot = {**history.quote_snapshot(session, removed), "merged_into": keep_id}
+    history.append(session, "quote", remove_id, "merge", snapshot)
     for source_id in session.scalars(
         select(QuoteSource.source_id).where(QuoteSource.quote_id == remove_id)
     ).all():
         attach_source(session, keep_id, source_id)
     for qt in session.scalars(select(QuoteTopic).where(QuoteTopic.quote_id == remove_id)):
-        if session.get(QuoteTopic, (keep_id, qt.topic_id)) is None:
+        kept = session.get(QuoteTopic, (keep_id, qt.topic_id))
+        if kept is None:
             session.add(
                 QuoteTopic(
                     quote_id=keep_id,
@@ -176,6 +216,17 @@ def absorb_quote(session: Session, *, remove_id: int, keep_id: int) -> None:
                     confidence=qt.confidence,
                 )
             )
+        elif qt.origin == "manual" and kept.origin != "manual":
+            kept.origin, kept.confidence = "manual", None
+    session.flush()
+    for rejection in session.scalars(
+        select(TopicRejection).where(TopicRejection.quote_id == remove_id)
+    ).all():
+        kept = session.get(QuoteTopic, (keep_id, rejection.topic_id))
+        if (kept is None or kept.origin != "manual") and session.get(
+            TopicRejection, (keep_id, rejection.topic_id)
+        ) is None:
+            session.add(TopicRejection(quote_id=keep_id, topic_id=rejection.topic_id))
     for st in session.scalars(
         select(StanceAssessment).where(
             StanceAssessment.quote_id == remove_id, StanceAssessment.method == "manual"
@@ -193,6 +244,7 @@ def absorb_quote(session: Session, *, remove_id: int, keep_id: int) -> None:
                 )
             )
     session.flush()
+    session.expunge(removed)
     session.execute(delete(Quote).where(Quote.id == remove_id))
     session.flush()
 
@@ -207,6 +259,7 @@ _LOAD_OPTIONS = (
 
 def load_quotes(session: Session, ids: Sequence[int]) -> list[Quote]:
     """Quotes with everything ``quote_to_dict`` needs, in the order of ``ids``."""
+    ids = storable_ids(session, ids)
     if not ids:
         return []
     rows = session.scalars(select(Quote).where(Quote.id.in_(ids)).options(*_LOAD_OPTIONS)).all()

@@ -16,9 +16,11 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from quotes.errors import BadInputError
+from quotes.records import history
 from quotes.store.dates import optional_date
 from quotes.store.models import Quote, Role, Speaker, SpeakerAlias
 from quotes.store.normalize import clean_text, name_key
+from quotes.store.upsert import insert_if_absent
 
 MAX_NAME_LENGTH = 300
 #: rapidfuzz ratio (0-100) above which two names are "very close". 88 catches
@@ -28,7 +30,7 @@ SIMILAR_NAME_SCORE = 88
 
 
 def validate_name(name: str, *, what: str = "speaker name") -> str:
-    cleaned = clean_text(name)
+    cleaned = clean_text(name, what=what)
     if not cleaned:
         raise BadInputError(f"the {what} is empty: give a name such as 'Mette Frederiksen'.")
     if len(cleaned) > MAX_NAME_LENGTH:
@@ -37,6 +39,13 @@ def validate_name(name: str, *, what: str = "speaker name") -> str:
             f"the limit is {MAX_NAME_LENGTH}."
         )
     return cleaned
+
+
+def validate_wikidata(wikidata_id: str | None) -> str | None:
+    """A Wikidata item id (``Q12345``) or None; anything else is bad input."""
+    if wikidata_id is not None and not (wikidata_id[:1] == "Q" and wikidata_id[1:].isdigit()):
+        raise BadInputError(f"invalid Wikidata id {wikidata_id!r}: use the form Q12345.")
+    return wikidata_id
 
 
 def find_speaker(session: Session, name: str) -> Speaker | None:
@@ -119,9 +128,24 @@ def resolve_speaker(
                 f"unknown speaker {cleaned!r} is very close to {options}: use that name, "
                 "or pass --new-speaker to create a new speaker."
             )
+    # Another process may be creating the same speaker right now: insert only
+    # if absent, and if it won, use its row (quotes.store.upsert).
+    speakers = Speaker.__table__
     speaker_id = session.execute(
-        insert(Speaker).values(name=cleaned, name_key=key).returning(Speaker.id)
-    ).scalar_one()
+        insert_if_absent(session, speakers)  # type: ignore[arg-type]
+        .values(name=cleaned, name_key=key)
+        .returning(speakers.c.id)
+    ).scalar()
+    if speaker_id is None:
+        connection = session.connection()
+        row = (
+            connection.execute(_BY_ALIAS, {"key": key}).first()
+            or connection.execute(
+                select(speakers.c.id, speakers.c.name).where(speakers.c.name_key == key)
+            ).one()
+        )
+        cache[key] = SpeakerRef(row[0], row[1])
+        return cache[key], False
     session.execute(
         insert(SpeakerAlias).values(speaker_id=speaker_id, alias=cleaned, alias_key=key)
     )
@@ -157,8 +181,11 @@ def add_speaker(
         raise BadInputError(f"speaker {cleaned!r} already exists (as {existing.name!r}).")
     start = optional_date(role_from, what="--role-from date")
     end = optional_date(role_to, what="--role-to date")
-    if wikidata_id is not None and not (wikidata_id[:1] == "Q" and wikidata_id[1:].isdigit()):
-        raise BadInputError(f"invalid Wikidata id {wikidata_id!r}: use the form Q12345.")
+    validate_wikidata(wikidata_id)
+    country, party, organisation = (
+        clean_text(value, what=what) if value else None
+        for value, what in ((country, "country"), (party, "party"), (organisation, "organisation"))
+    )
     speaker = _create(session, cleaned)
     speaker.country, speaker.party, speaker.wikidata_id = country, party, wikidata_id
     for alias in aliases or []:
@@ -225,6 +252,8 @@ def merge_speakers(session: Session, source_name: str, target_name: str) -> Merg
     target = require_speaker(session, target_name)
     if source.id == target.id:
         raise BadInputError(f"{source_name!r} and {target_name!r} are already the same speaker.")
+    snapshot = {**history.speaker_snapshot(source), "merged_into": target.id}
+    history.append(session, "speaker", source.id, "merge", snapshot)
     duplicates = session.execute(
         select(Quote.id, Quote.text_hash).where(
             Quote.speaker_id == source.id,
@@ -287,14 +316,14 @@ def list_speakers(session: Session) -> list[SpeakerSummary]:
             country=s.country,
             party=s.party,
             wikidata_id=s.wikidata_id,
-            roles=[_role_text(r) for r in s.roles],
+            roles=[role_text(r) for r in s.roles],
             quotes=counts.get(s.id, 0),
         )
         for s in speakers
     ]
 
 
-def _role_text(role: Role) -> str:
+def role_text(role: Role) -> str:
     text = role.title + (f", {role.organisation}" if role.organisation else "")
     if role.start_date or role.end_date:
         start = role.start_date.isoformat() if role.start_date else ""

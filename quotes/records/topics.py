@@ -32,7 +32,7 @@ def default_topics() -> list[dict[str, str]]:
 
 def topic_name(name: str) -> str:
     """Topic names are case-insensitive: stored lower-case, trimmed."""
-    cleaned = clean_text(name).lower()
+    cleaned = clean_text(name, what="topic name").lower()
     if not _NAME.match(cleaned):
         raise BadInputError(
             f"invalid topic name {name!r}: use up to 100 letters, digits, spaces, '-' or '_'."
@@ -42,7 +42,9 @@ def topic_name(name: str) -> str:
 
 def get_topic(session: Session, name: str) -> Topic:
     """The topic called ``name``; an unknown one is bad input naming the known ones."""
-    topic = session.scalar(select(Topic).where(Topic.name == clean_text(name).lower()))
+    topic = session.scalar(
+        select(Topic).where(Topic.name == clean_text(name, what="topic name").lower())
+    )
     if topic is None:
         known = ", ".join(session.scalars(select(Topic.name).order_by(Topic.name))) or "none yet"
         raise BadInputError(
@@ -62,9 +64,9 @@ def add_topic(session: Session, name: str, *, description: str, favor: str, agai
         raise BadInputError(f"topic {cleaned!r} already exists: see `quotes topics list`.")
     topic = Topic(
         name=cleaned,
-        description=clean_text(description),
-        favor_pole=clean_text(favor),
-        against_pole=clean_text(against),
+        description=clean_text(description, what="--description"),
+        favor_pole=clean_text(favor, what="--favor"),
+        against_pole=clean_text(against, what="--against"),
     )
     session.add(topic)
     session.flush()

@@ -23,6 +23,7 @@ from quotes.search.filters import QuoteFilters, resolve_filters
 from quotes.search.fulltext import text_search
 from quotes.store.engine import Database
 from quotes.store.models import Embedding
+from quotes.store.normalize import clean_text
 from quotes.vocabulary import choose
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ def search(
     configured model (or ``embedder``'s); ``prepare_search``
     embeds what is missing first.
     """
+    query = clean_text(query, what="search query")
     mode = check_mode(mode) if mode is not None else default_mode(session)
     if not 1 <= limit <= MAX_LIMIT:
         raise BadInputError(f"invalid limit {limit}: use a number from 1 to {MAX_LIMIT}.")

@@ -18,7 +18,8 @@ from quotes.errors import BadInputError
 Precision = Literal["day", "month", "year"]
 PRECISIONS: tuple[Precision, ...] = ("day", "month", "year")
 
-_PATTERN = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+#: ASCII digits only: ``\d`` would also take "٢٠٢٦" (Arabic-Indic) or full-width digits.
+_PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?$")
 ACCEPTED = "YYYY-MM-DD, YYYY-MM or YYYY"
 
 
@@ -72,6 +73,8 @@ def parse_date_with_format(value: str, fmt: str | None, *, what: str = "date") -
     """
     if fmt is None:
         return parse_date(value, what=what)
+    if not value.isascii() or not value.isprintable():
+        raise BadInputError(f"invalid {what} {value!r}: dates are written with ASCII digits.")
     try:
         parsed = datetime.strptime(value.strip(), fmt).date()
     except ValueError:

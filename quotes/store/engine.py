@@ -24,6 +24,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
 from quotes.errors import DatabaseError, SchemaOutOfDateError
+from quotes.store.normalize import FORBIDDEN
 from quotes.store.settings import default_database_target
 
 SQLITE_BUSY_TIMEOUT_S = 60
@@ -36,27 +37,67 @@ def resolve_url(target: str | None) -> URL:
     else is a SQLite file path. A directory or an unparseable URL is an error.
     """
     value = target if target else default_database_target()
+    if FORBIDDEN.search(value):
+        raise DatabaseError(
+            "the database target is not valid text (undecodable bytes or control "
+            "characters): give a file path or a URL in UTF-8."
+        )
     if "://" in value:
         try:
             url = make_url(value)
         except (ArgumentError, ValueError):
             raise DatabaseError(
-                f"cannot parse database URL {value!r}: use sqlite:///FILE, "
-                "postgresql+psycopg://USER@HOST/DB or a file path."
+                f"cannot parse database URL {value!r}: use {ACCEPTED_TARGETS}."
             ) from None
         if url.drivername in ("postgresql", "postgres"):
             url = url.set(drivername="postgresql+psycopg")
-        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        backend = url.get_backend_name()
+        if backend not in ("sqlite", "postgresql") or url.drivername not in SUPPORTED_DRIVERS:
+            raise DatabaseError(
+                f"unsupported database URL scheme {url.drivername!r} in "
+                f"{url.render_as_string(hide_password=True)!r}: use {ACCEPTED_TARGETS}."
+            )
+        if backend == "sqlite":
+            if url.database in (None, "", ":memory:") or "mode=memory" in value:
+                raise _in_memory(value)
             _check_sqlite_path(Path(url.database), value)
         return url
+    if value.strip() == ":memory:":
+        raise _in_memory(value)
     path = Path(value).expanduser()
     _check_sqlite_path(path, value)
     return URL.create("sqlite", database=str(path.resolve()))
 
 
+ACCEPTED_TARGETS = "sqlite:///FILE, postgresql+psycopg://USER@HOST/DB or a file path"
+SUPPORTED_DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
+#: The first 16 bytes of every SQLite database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _in_memory(shown: str) -> DatabaseError:
+    return DatabaseError(
+        f"database {shown!r} is in memory and would keep nothing after the command: "
+        "give a file path or a URL."
+    )
+
+
 def _check_sqlite_path(path: Path, shown: str) -> None:
+    """A directory, or an existing file that is not a SQLite database, is refused."""
     if path.is_dir():
         raise DatabaseError(f"database path {shown!r} is a directory: give a file path or a URL.")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise DatabaseError(f"cannot open database {shown!r}: {exc.strerror or exc}.") from None
+    if header and header != SQLITE_HEADER:
+        raise DatabaseError(
+            f"{shown!r} is not a SQLite database (it exists and holds something else): "
+            "give another path, or a URL."
+        )
 
 
 @dataclass
@@ -130,23 +171,75 @@ def _configure_sqlite(engine: Engine) -> None:
 _OPEN: dict[str, Database] = {}
 
 
-def open_database(target: str | None = None, *, migrate: bool = True) -> Database:
+def open_database(
+    target: str | None = None, *, migrate: bool = True, create: bool = True
+) -> Database:
     """Open (and if new, create and migrate) the database ``target`` names.
 
     With ``migrate=False`` the schema is neither created nor checked: that is
-    what the ``db`` commands need to inspect or move between revisions.
+    what the ``db`` commands need to inspect or move between revisions. With
+    ``create=False`` (read-only commands) a missing SQLite file, or a database
+    without the schema, is an error and nothing is created: not the file, not
+    its folders, not the tables.
     """
     url = resolve_url(target)
     key = url.render_as_string(hide_password=False)
     database = _OPEN.get(key)
     if database is None:
         if url.get_backend_name() == "sqlite" and url.database:
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            path = Path(url.database)
+            if not create and not path.exists():
+                raise DatabaseError(
+                    f"there is no database at {str(path)!r}: check --db, or create one "
+                    "with `quotes init`."
+                )
+            path.parent.mkdir(parents=True, exist_ok=True)
         database = Database(url=url, engine=build_engine(url))
         _OPEN[key] = database
     if migrate:
-        ensure_schema(database)
+        ensure_schema(database, create=create)
     return database
+
+
+def database_exists(target: str | None) -> bool:
+    """False only for a SQLite target whose file does not exist yet (nothing is created)."""
+    url = resolve_url(target)
+    return url.get_backend_name() != "sqlite" or Path(url.database or "").exists()
+
+
+def open_sqlite_files() -> list[Path]:
+    """The files of the SQLite databases this process has open (no output may be one)."""
+    return [
+        Path(database.url.database)
+        for database in _OPEN.values()
+        if database.is_sqlite and database.url.database
+    ]
+
+
+def checkpoint_all() -> None:
+    """Move every open SQLite database's WAL into the main file and empty the WAL.
+
+    Called when a command ends, so the database file alone is the whole
+    database: copying ``q.db`` (what people do to back up or send one) copies
+    everything. Another process still reading keeps its part of the WAL; the
+    checkpoint then does what it can without waiting long.
+    """
+    for database in list(_OPEN.values()):
+        if database.is_sqlite and database.url.database:
+            checkpoint(database)
+
+
+def checkpoint(database: Database) -> None:
+    wal = Path(f"{database.url.database}-wal")
+    if not wal.exists() or wal.stat().st_size == 0:
+        return
+    try:
+        with database.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA busy_timeout=2000")
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+    except OperationalError:
+        pass  # busy with other writers: their own command end will checkpoint
 
 
 def close_all() -> None:
@@ -202,12 +295,17 @@ def shipped_head_revision() -> str:
     return heads.pop()
 
 
-def ensure_schema(database: Database) -> None:
+def ensure_schema(database: Database, *, create: bool = True) -> None:
     """Create a new database at head; refuse one at an older revision."""
     revision = current_revision(database)
     head = shipped_head_revision()
     if revision == head:
         return
+    if revision is None and not create:
+        shown = database.url.render_as_string(hide_password=True)
+        raise DatabaseError(
+            f"the database {shown!r} is empty (no quotes schema): create it with `quotes init`."
+        )
     if revision is None:
         from quotes.store import migrate  # Alembic is imported only when it is needed.
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from quotes.errors import BadInputError
+from quotes.exports.csv_safety import SPREADSHEET_SAFE, CsvStyle
 from quotes.exports.files import atomic_output, check_writable
 from quotes.timelines.aggregate import Timeline
 from quotes.timelines.shifts import Shift
@@ -56,15 +57,21 @@ def output_path(fmt: TimelineFormat, output: Path | None) -> Path | None:
     return None
 
 
-def csv_text(timeline: Timeline) -> str:
-    """The rows as CSV; ``quote_ids`` is ``;``-joined like every list column in CSV."""
+def csv_text(timeline: Timeline, style: CsvStyle = SPREADSHEET_SAFE) -> str:
+    """The rows as CSV; ``quote_ids`` is ``;``-joined like every list column in CSV.
+
+    Text cells a spreadsheet would evaluate (a speaker or topic named ``=...``)
+    are neutralised unless ``style`` is raw; scores are numbers and stay so.
+    """
     buffer = io.StringIO()
+    buffer.write(style.start())
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in timeline.rows():
         ids = row["quote_ids"]
         assert isinstance(ids, list)
-        writer.writerow([*(row[c] for c in COLUMNS[:-1]), ";".join(str(i) for i in ids)])
+        cells = [*(row[c] for c in COLUMNS[:-1]), ";".join(str(i) for i in ids)]
+        writer.writerow(style.row(cells))
     return buffer.getvalue()
 
 
@@ -72,9 +79,11 @@ def json_text(timeline: Timeline) -> str:
     return json.dumps(timeline.rows(), ensure_ascii=False, indent=2) + "\n"
 
 
-def _bytes(timeline: Timeline, shifts: Sequence[Shift], fmt: TimelineFormat) -> bytes:
+def _bytes(
+    timeline: Timeline, shifts: Sequence[Shift], fmt: TimelineFormat, style: CsvStyle
+) -> bytes:
     if fmt == "csv":
-        return csv_text(timeline).encode("utf-8")
+        return csv_text(timeline, style).encode("utf-8")
     if fmt == "json":
         return json_text(timeline).encode("utf-8")
     if fmt == "parquet":
@@ -91,7 +100,11 @@ def _bytes(timeline: Timeline, shifts: Sequence[Shift], fmt: TimelineFormat) -> 
 
 
 def write_timeline(
-    timeline: Timeline, shifts: Sequence[Shift], fmt: TimelineFormat, path: Path | None
+    timeline: Timeline,
+    shifts: Sequence[Shift],
+    fmt: TimelineFormat,
+    path: Path | None,
+    style: CsvStyle = SPREADSHEET_SAFE,
 ) -> None:
     """Write csv, json, parquet, png or html to ``path`` (stdout when None).
 
@@ -102,7 +115,7 @@ def write_timeline(
         from quotes.exports.parquet import require_pyarrow
 
         require_pyarrow()
-    data = _bytes(timeline, shifts, fmt)
+    data = _bytes(timeline, shifts, fmt, style)
     if path is None:
         if fmt in ("csv", "json"):
             sys.stdout.write(data.decode("utf-8"))

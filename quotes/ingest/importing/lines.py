@@ -80,10 +80,34 @@ def read_lines(stream: BinaryIO, encoding: str) -> Iterator[Line]:
             continue
         if number == 1 and name == "utf-8" and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8) :]
+        if number == 1:
+            _refuse_wide(raw, name)
         try:
             yield Line(number, raw.decode(name))
         except UnicodeDecodeError as exc:
             yield _fallback(number, raw, names, exc)
+
+
+def _refuse_wide(first: bytes, encoding: str) -> None:
+    """A first line with NUL bytes is UTF-16 or UTF-32 read as a narrow encoding.
+
+    Read on, every row would be rejected (or worse, stored as text with NULs
+    between the letters), so the whole file is refused with the fix.
+    """
+    if first.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        guess, how = "utf-32", "starts with a UTF-32 byte-order mark"
+    elif first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        guess, how = "utf-16", "starts with a UTF-16 byte-order mark"
+    elif b"\x00" in first:
+        how = "has NUL bytes: it looks like {} without a byte-order mark"
+        if first.count(0) * 3 > len(first) * 2:  # ASCII in UTF-32: 3 bytes of 4 are zero
+            guess = "utf-32-be" if first[0::4].count(0) > first[3::4].count(0) else "utf-32-le"
+        else:
+            guess = "utf-16-be" if first[0::2].count(0) > first[1::2].count(0) else "utf-16-le"
+        how = how.format(guess.upper())
+    else:
+        return
+    raise BadInputError(f"line 1 {how}, so the file is not {encoding}; pass --encoding {guess}.")
 
 
 def _fallback(number: int, raw: bytes, names: list[str], exc: UnicodeDecodeError) -> Line:

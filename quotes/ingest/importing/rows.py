@@ -101,7 +101,7 @@ class RowValidator:
             validate_kind(kind)
         context = _string("context", values.get("context"))
         if context is not None:
-            context = clean_text(context)
+            context = clean_text(context, what="context")
             if len(context) > MAX_TEXT_LENGTH:
                 raise BadInputError(
                     f"the context is {len(context):,} characters long; the limit is "
@@ -187,7 +187,7 @@ class RowValidator:
             return None
         found = self._outlets.get(raw)
         if found is None:
-            found = clean_text(raw)
+            found = clean_text(raw, what="outlet")
             if len(found) > MAX_OUTLET_LENGTH:
                 raise BadInputError(
                     f"the outlet {found[:40]!r}... is longer than {MAX_OUTLET_LENGTH} characters."

@@ -21,6 +21,8 @@ from typing import Any, BinaryIO
 from sqlalchemy import Connection, select
 
 from quotes.errors import BadInputError
+from quotes.exports.csv_safety import CsvStyle, restore
+from quotes.exports.files import protect_input
 from quotes.ingest.importing.formats import (
     Format,
     Record,
@@ -64,6 +66,11 @@ class ImportOptions:
     dry_run: bool = False
     strict: bool = False
     batch_size: int = BATCH_SIZE
+    #: Read CSV cells as they are, without removing the apostrophe that
+    #: ``quotes export`` puts before cells a spreadsheet would evaluate.
+    raw_cells: bool = False
+    #: Start the rejects file with a UTF-8 byte-order mark.
+    bom: bool = False
 
 
 @dataclass
@@ -134,11 +141,15 @@ def import_file(
     codec_names(options.encoding)
     mapping = parse_map(options.mapping)
     summary = ImportSummary(path, kind, dry_run=options.dry_run, strict=options.strict)
+    if path != "-":
+        protect_input(path)  # the rejects file may not be the file being read
     with ExitStack() as stack:
         stream, total = _open(path, stack)
         records = _records(stream, kind, options.encoding)
         values_of = _mapper(records, kind, options.header, mapping, summary)
-        rejects = stack.enter_context(RejectsFile(options.rejects))
+        values_of.restore_cells = kind == "csv" and not options.raw_cells
+        style = CsvStyle(raw=options.raw_cells, bom=options.bom)
+        rejects = stack.enter_context(RejectsFile(options.rejects, style))
         single = options.dry_run or options.strict
         connection = stack.enter_context(_write_connection(database))
         outer = connection.begin() if single else None
@@ -164,6 +175,7 @@ def import_file(
         summary.speakers_created = len(writer.created_speakers)
         if writer.created_speakers:
             summary.similar_speakers = near_duplicates(connection, writer.created_speakers)
+            rejects.similar_speakers(summary.similar_speakers)
         if outer is not None:
             if options.strict and summary.rejected and not options.dry_run:
                 outer.rollback()
@@ -259,13 +271,18 @@ class _Values:
 
     columns: Columns | None
     keys: dict[str, str] | None
+    #: Undo the spreadsheet guard of an exported CSV (quotes.exports.csv_safety).
+    restore_cells: bool = False
 
     def values(self, record: Record) -> dict[str, Any]:
         if isinstance(record.values, dict):
             assert self.keys is not None
             return json_values(record.values, self.keys)
         assert self.columns is not None
-        return self.columns.values(record.values)
+        found = self.columns.values(record.values)
+        if self.restore_cells:
+            return {k: restore(v) if isinstance(v, str) else v for k, v in found.items()}
+        return found
 
 
 def _mapper(

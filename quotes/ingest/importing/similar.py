@@ -20,8 +20,6 @@ from quotes.records.speakers import SIMILAR_NAME_SCORE
 from quotes.store.models import Speaker, SpeakerAlias
 from quotes.store.normalize import name_key
 
-#: The summary lists at most this many new names (the rest are counted).
-MAX_LISTED = 50
 #: New names compared per round (keeps the score matrix a few megabytes).
 _BLOCK = 256
 
@@ -56,6 +54,4 @@ def near_duplicates(connection: Connection, created: Sequence[str]) -> list[dict
             listed.add(name)
             if close:
                 found.append({"name": name, "similar": sorted(close)})
-                if len(found) >= MAX_LISTED:
-                    return found
     return found
