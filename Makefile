@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DB ?= quotes-demo.db
 
-.PHONY: install demo test lint typecheck pytest bench clean
+.PHONY: install demo test lint typecheck pytest bench fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,8 +35,19 @@ pytest: install
 
 test: lint typecheck pytest
 
+# Property-based fuzzing of every command (tests/test_fuzz.py) with many more
+# examples than `make test` runs: 8 tests (4 on SQLite, 4 on PostgreSQL) x
+# FUZZ_EXAMPLES, new random examples each run; totals in fuzz-report.jsonl.
+FUZZ_EXAMPLES ?= 1250
+fuzz: install
+	rm -f fuzz-report.jsonl
+	QUOTES_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) QUOTES_FUZZ_RANDOM=1 \
+	QUOTES_FUZZ_REPORT=$(CURDIR)/fuzz-report.jsonl \
+	$(BIN)/pytest -n 2 -q tests/test_fuzz.py; status=$$?; \
+	$(BIN)/python tests/fuzz_summary.py fuzz-report.jsonl; exit $$status
+
 bench: install
 	$(BIN)/python benchmarks/foundation.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm fuzz-report.jsonl .hypothesis

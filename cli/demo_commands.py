@@ -10,6 +10,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from quotes.records.reported import as_said
+
 from .common import console, db_target, say
 
 _SHOWN_CHARS = 150
@@ -51,7 +53,8 @@ def _print_clusters(clusters: dict[str, list[dict[str, Any]]]) -> None:
             example = ""
             if quote:
                 who = f"#{quote['id']} {escape(quote['speaker'])}"
-                example = f"\n[dim]{who}:[/] “{escape(_short(quote['text']))}”"
+                said = as_said(_short(quote["text"]), quote["kind"])
+                example = f"\n[dim]{who}:[/] {escape(said)}"
             table.add_row(
                 str(group["group"]),
                 group["stance"],
@@ -96,11 +99,11 @@ def demo(
 
     from .meaning_commands import embedding_progress
     from .render import quotes_table
-    from .timeline_commands import timeline_table
+    from .timeline_commands import shifts_table, timeline_table
 
     started = time.perf_counter()
-    png, html = chart_paths(output_dir)
     target = open_database(db_target(db) or DEFAULT_DEMO_DB)
+    png, html = chart_paths(output_dir)  # after opening: a chart may not be the database
 
     _step(1, "Load the seed quotations and the ParlEE sample")
     counts = load_demo_data(target)
@@ -140,14 +143,26 @@ def demo(
     _step(6, "Timeline of the most-quoted speakers")
     result = demo_timeline(target, png, html, speakers=speakers)
     if result is None:
-        say("No quotes have a stance yet: no timeline to draw.")
+        say(
+            "No quote has a stance that counts yet (a person's label, or an automatic one "
+            "at the default confidence bar): no timeline to draw. "
+            "Label some with `quotes stance review --topic T`."
+        )
     else:
         console.print(timeline_table(result.timeline))
         topic = result.timeline.topic
+        if result.timeline.below_bar:
+            say(
+                f"{result.timeline.below_bar} quotes whose automatic stance is below confidence "
+                f"{result.timeline.min_confidence:.2f} are left out."
+            )
         say(
-            f"{len(result.shifts)} stance shifts between years for these speakers "
+            f"{len(result.shifts)} stance shifts between years for these speakers that rest "
+            "on enough confident evidence "
             f"(every speaker: `quotes shifts --topic {topic} --by year`)."
         )
+        if result.shifts:
+            console.print(shifts_table(result.shifts))
         say(f"Wrote {result.png.resolve()}")
         say(f"Wrote {result.html.resolve()}")
     say(f"Demo finished in {time.perf_counter() - started:.1f} s.")

@@ -182,6 +182,14 @@ def cluster(
     k: Annotated[
         int | None, typer.Option("--k", help="Number of groups (default: chosen).")
     ] = None,
+    min_confidence: Annotated[
+        float,
+        typer.Option(
+            "--min-confidence",
+            help="Leave out quotes whose only stance is automatic with a confidence below "
+            "this (0 to 1; 0 keeps all); a person's label always counts.",
+        ),
+    ] = 0.0,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -189,7 +197,7 @@ def cluster(
     from quotes.meaning.clusters import cluster_topic
 
     with database(db).session() as active:
-        groups = cluster_topic(active, topic, speaker=speaker, k=k)
+        groups = cluster_topic(active, topic, speaker=speaker, k=k, min_confidence=min_confidence)
     documents = [g.to_dict(i) for i, g in enumerate(groups, start=1)]
     if json:
         echo_json(documents)
@@ -210,10 +218,15 @@ def _print_group(group: dict[str, Any]) -> None:
     )
     if group["terms"]:
         console.print(f"  [dim]terms:[/] {escape(', '.join(group['terms']))}")
+    from quotes.records.reported import as_said
+
     for quote in group["quotes"]:
+        how = "label" if quote["method"] == "manual" else "auto"
+        if quote["method"] != "manual" and quote["confidence"] is not None:
+            how += f" {quote['confidence']:.2f}"
         console.print(
             f"  #{quote['id']} {escape(quote['speaker'])} {quote['date'] or ''} "
-            f"({quote['score']:+.2f}): “{escape(quote['text'])}”"
+            f"({quote['score']:+.2f}, {how}): {escape(as_said(quote['text'], quote['kind']))}"
         )
 
 

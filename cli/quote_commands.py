@@ -14,7 +14,7 @@ from quotes.ingest.seeding import load_seed_quotes
 from quotes.records.quotes import add_quote, get_quote, quote_to_dict
 from quotes.records.topics import install_default_topics
 from quotes.search.filters import QuoteFilters
-from quotes.search.query import prepare_search, search
+from quotes.search.query import DEFAULT_MIN_MATCH, prepare_search, search
 
 from .common import (
     BomOption,
@@ -40,6 +40,14 @@ SinceFilter = Annotated[
 ]
 UntilFilter = Annotated[
     str | None, typer.Option("--until", help="Up to this date, inclusive of the whole period.")
+]
+StanceConfidence = Annotated[
+    float,
+    typer.Option(
+        "--min-confidence",
+        help="With --stance: count an automatic stance only at this confidence or above "
+        "(0 to 1; a person's label always counts).",
+    ),
 ]
 
 
@@ -138,6 +146,7 @@ def search_command(
     ] = None,
     since: SinceFilter = None,
     until: UntilFilter = None,
+    min_confidence: StanceConfidence = 0.0,
     mode: Annotated[
         str | None,
         typer.Option(
@@ -146,6 +155,15 @@ def search_command(
         ),
     ] = None,
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many results.")] = 20,
+    min_match: Annotated[
+        float | None,
+        typer.Option(
+            "--min-match",
+            help="Semantic and hybrid: the least cosine similarity to the query "
+            f"(default {DEFAULT_MIN_MATCH:.2f}; -1 keeps everything).",
+            show_default=False,
+        ),
+    ] = None,
     json: JsonOption = False,
     csv: CsvOption = False,
     raw_cells: RawCellsOption = False,
@@ -153,7 +171,14 @@ def search_command(
     db: DbOption = None,
 ) -> None:
     """Search statements by words (best matches first)."""
-    filters = QuoteFilters(speaker=speaker, topic=topic, stance=stance, since=since, until=until)
+    filters = QuoteFilters(
+        speaker=speaker,
+        topic=topic,
+        stance=stance,
+        since=since,
+        until=until,
+        min_confidence=min_confidence,
+    )
     target = database(db)
     if mode != "text":
         from .meaning_commands import embedding_progress
@@ -161,13 +186,21 @@ def search_command(
         with embedding_progress() as progress:
             mode = prepare_search(target, mode, progress)
     with target.session() as active:
-        hits = [h.to_dict() for h in search(active, query, filters=filters, mode=mode, limit=limit)]
+        found = search(active, query, filters=filters, mode=mode, limit=limit, min_match=min_match)
+        hits = [h.to_dict() for h in found]
     if json:
         echo_json(hits)
     elif csv:
-        rows = [{**h, "topics": ";".join(h["topics"])} for h in hits]
+        from quotes.exports.export import csv_row
+
+        rows = [{**h, **csv_row(h)} for h in hits]
         columns = ["rank", "match", "id", "speaker", "date", "kind", "text", "topics"]
-        write_csv(rows, columns, csv_style(raw_cells, bom))
+        write_csv(
+            rows, [*columns, "stance", "auto_stance", "auto_confidence"], csv_style(raw_cells, bom)
+        )
+    elif not hits and mode not in (None, "text"):
+        least = DEFAULT_MIN_MATCH if min_match is None else min_match
+        say(f"No close matches for {query} (least similarity {least:.2f}; see --min-match).")
     elif not hits:
         say(f"No statements match {query}.")
     else:
@@ -183,6 +216,7 @@ def export(
         str | None,
         typer.Option("--stance", help="Only quotes with this stance (favor, against, neutral)."),
     ] = None,
+    min_confidence: StanceConfidence = 0.0,
     format: Annotated[
         str,
         typer.Option("--format", help="csv, jsonl or parquet (parquet needs the 'parquet' extra)."),
@@ -197,7 +231,14 @@ def export(
     """Export every matching quote with its speaker, sources, topics and stances."""
     from quotes.exports.export import export_quotes
 
-    filters = QuoteFilters(speaker=speaker, topic=topic, stance=stance, since=since, until=until)
+    filters = QuoteFilters(
+        speaker=speaker,
+        topic=topic,
+        stance=stance,
+        since=since,
+        until=until,
+        min_confidence=min_confidence,
+    )
     with database(db).session() as active:
         count = export_quotes(active, filters, format, output, csv_style(raw_cells, bom))
     if output is not None:

@@ -9,8 +9,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from quotes.timelines.aggregate import Timeline
+from quotes.records.reported import as_said
+from quotes.timelines.aggregate import Observation, Timeline
 from quotes.timelines.shifts import DEFAULT_THRESHOLD, Shift
+from quotes.vocabulary import DEFAULT_MIN_CONFIDENCE
 
 from .common import (
     BomOption,
@@ -31,6 +33,15 @@ ScoreOption = Annotated[
         "--score",
         help="mean (weighted mean of scores; manual labels count ±1 and weigh double) "
         "or logodds (Manifesto Project log-odds of favor vs against, scaled to -1..1).",
+    ),
+]
+
+MinConfidenceOption = Annotated[
+    float,
+    typer.Option(
+        "--min-confidence",
+        help="Count an automatic stance only at this confidence or above (0 to 1; "
+        "0 counts every one); a person's label always counts.",
     ),
 ]
 
@@ -56,13 +67,15 @@ def timeline_table(timeline: Timeline) -> Table:
     method = "weighted mean" if timeline.method == "mean" else "log-odds"
     table = Table(
         title=f"Stance on {escape(timeline.topic)} by {timeline.granularity} ({method})",
-        caption="score -1 = against, +1 = favor the topic's proposition",
+        caption="score -1 = against, +1 = favor the topic's proposition; (thin): too "
+        "little evidence for a shift",
     )
     table.add_column("speaker", style="cyan")
     table.add_column("period")
     table.add_column("score", justify="right")
     table.add_column(f"{'against':<{BAR_WIDTH}}│{'favor':>{BAR_WIDTH}}", no_wrap=True)
     table.add_column("n", justify="right")
+    table.add_column("rests on")
     table.add_column("quotes", style="dim")
     for speaker, points in timeline.series().items():
         table.add_section()
@@ -76,6 +89,8 @@ def timeline_table(timeline: Timeline) -> Table:
                 f"{point.score:+.2f}",
                 score_bar(point.score),
                 str(point.n),
+                point.evidence.describe()
+                + ("" if point.evidence.sufficient() else " [dim](thin)[/]"),
                 shown,
             )
     return table
@@ -104,6 +119,7 @@ def timeline(
     until: Annotated[str | None, typer.Option("--until", help="Up to this date.")] = None,
     raw_cells: RawCellsOption = False,
     bom: BomOption = False,
+    min_confidence: MinConfidenceOption = DEFAULT_MIN_CONFIDENCE,
     db: DbOption = None,
 ) -> None:
     """A stance timeline: one score per speaker and period, with the quotes behind it."""
@@ -114,7 +130,22 @@ def timeline(
     target = database(db)  # opened first, so the output check knows the database's files
     path = output_path(fmt, output)
     with target.session() as active:
-        found = build_timeline(active, topic, speaker, by=by, score=score, since=since, until=until)
+        found = build_timeline(
+            active,
+            topic,
+            speaker,
+            by=by,
+            score=score,
+            since=since,
+            until=until,
+            min_confidence=min_confidence,
+        )
+    if found.below_bar:
+        err_console.print(
+            f"Note: {found.below_bar} quote(s) whose only stance is automatic with confidence "
+            f"below {found.min_confidence:.2f} are left out (see --min-confidence).",
+            markup=False,
+        )
     if found.undated:
         err_console.print(
             f"Note: {found.undated} assessed quote(s) without a date are not on the timeline.",
@@ -153,6 +184,16 @@ def _print_table(found: Timeline, path: Path | None) -> None:
     err_console.print(f"Wrote the timeline table to {path}", markup=False)
 
 
+def _side(obs: Observation, point_basis: str) -> str:
+    how = "label" if obs.method == "manual" else "auto"
+    if obs.method != "manual" and obs.confidence is not None:
+        how += f" {obs.confidence:.2f}"
+    return (
+        f"[dim]#{obs.quote_id} {obs.date_label} ({obs.score:+.2f}, {how})[/]\n"
+        f"{escape(as_said(obs.text, obs.kind))}\n[dim]rests on {escape(point_basis)}[/]"
+    )
+
+
 def shifts_table(found: list[Shift]) -> Table:
     table = Table(title="Stance shifts", show_lines=True)
     table.add_column("speaker", style="cyan")
@@ -167,10 +208,8 @@ def shifts_table(found: list[Shift]) -> Table:
             escape(shift.topic),
             f"{shift.kind}\n{shift.before.period.label} {shift.before.score:+.2f}\n"
             f"→ {shift.after.period.label} {shift.after.score:+.2f}",
-            f"[dim]#{before.quote_id} {before.date_label} ({before.score:+.2f})[/]\n"
-            f"“{escape(before.text)}”",
-            f"[dim]#{after.quote_id} {after.date_label} ({after.score:+.2f})[/]\n"
-            f"“{escape(after.text)}”",
+            _side(before, shift.before.evidence.describe()),
+            _side(after, shift.after.evidence.describe()),
         )
     return table
 
@@ -188,6 +227,7 @@ def shifts(
             "outside the neutral band always counts).",
         ),
     ] = DEFAULT_THRESHOLD,
+    min_confidence: MinConfidenceOption = DEFAULT_MIN_CONFIDENCE,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -196,13 +236,24 @@ def shifts(
 
     with database(db).session() as active:
         found = find_shifts(
-            active, topic=topic, speaker=speaker, by=by, score=score, threshold=threshold
+            active,
+            topic=topic,
+            speaker=speaker,
+            by=by,
+            score=score,
+            threshold=threshold,
+            min_confidence=min_confidence,
         )
     if json:
         echo_json([s.to_dict() for s in found])
         return
     if not found:
-        console.print("No stance shifts found.")
+        from quotes.timelines.evidence import DEFAULT_MINIMUM
+
+        console.print(
+            "No stance shifts found (a period counts only with "
+            f"{DEFAULT_MINIMUM.describe()}, bar {min_confidence:.2f})."
+        )
         return
     console.print(shifts_table(found))
 

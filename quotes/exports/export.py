@@ -3,7 +3,11 @@
 Rows are streamed in chunks so an export of a large database does not hold it
 in memory. The CSV keeps one row per quote; list columns are joined with
 ``;`` like the import format (``topics``: ``a;b``, ``stance``: ``topic=label``
-for a person's labels), so an exported CSV can be imported again.
+for a person's labels), so an exported CSV can be imported again;
+``auto_stance`` (``topic=label:score``) and ``auto_confidence``
+(``topic=confidence``, automatic stances whose confidence is known) are for
+reading only. The ``kind`` column says whether ``text`` is verbatim or a
+paraphrase.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ CSV_COLUMNS = [
     "topics",
     "stance",
     "auto_stance",
+    "auto_confidence",
 ]
 CHUNK = 500
 
@@ -85,6 +90,11 @@ def csv_row(quote: dict[str, Any]) -> dict[str, Any]:
             f"{s['topic']}={s['label']}:{s['score']:+.3f}"
             for s in quote["stances"]
             if s["method"] == "auto"
+        ),
+        "auto_confidence": ";".join(
+            f"{s['topic']}={s['confidence']:.3f}"
+            for s in quote["stances"]
+            if s["method"] == "auto" and s.get("confidence") is not None
         ),
     }
 

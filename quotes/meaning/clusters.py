@@ -30,6 +30,7 @@ from quotes.records.topics import get_topic
 from quotes.search.semantic import vector_matrix
 from quotes.store.dates import format_date
 from quotes.store.models import Quote, QuoteTopic, StanceAssessment
+from quotes.vocabulary import passes_confidence, validate_min_confidence
 
 STANCE_WEIGHT = 3.0
 COMPONENTS = 5
@@ -47,6 +48,8 @@ class Member:
     score: float
     label: str
     method: str
+    confidence: float | None = None
+    kind: str = "quote"
 
 
 @dataclass
@@ -74,6 +77,9 @@ class Group:
                     "date": m.date,
                     "score": round(m.score, 4),
                     "label": m.label,
+                    "method": m.method,
+                    "confidence": None if m.confidence is None else round(m.confidence, 4),
+                    "kind": m.kind,
                 }
                 for m in self.representatives
             ],
@@ -81,8 +87,11 @@ class Group:
         }
 
 
-def _members(session: Session, topic_id: int, speaker_id: int | None) -> list[Member]:
-    """The topic's quotes with their effective stance (manual first, else auto)."""
+def _members(
+    session: Session, topic_id: int, speaker_id: int | None, min_confidence: float
+) -> list[Member]:
+    """The topic's quotes with their effective stance (manual first, else an
+    automatic one that passes the confidence bar)."""
     statement = (
         select(Quote, StanceAssessment)
         .join(QuoteTopic, (QuoteTopic.quote_id == Quote.id) & (QuoteTopic.topic_id == topic_id))
@@ -108,8 +117,11 @@ def _members(session: Session, topic_id: int, speaker_id: int | None) -> list[Me
             score=float(assessment.score),
             label=assessment.label,
             method=assessment.method,
+            confidence=assessment.confidence,
+            kind=quote.kind,
         )
         for quote, assessment in chosen.values()
+        if passes_confidence(assessment.method, assessment.confidence, min_confidence)
     ]
 
 
@@ -120,13 +132,18 @@ def cluster_topic(
     speaker: str | None = None,
     k: int | None = None,
     model: str | None = None,
+    min_confidence: float = 0.0,
 ) -> list[Group]:
-    """Groups of the topic's assessed quotes, largest first; [] when there are none."""
+    """Groups of the topic's assessed quotes, largest first; [] when there are none.
+
+    An automatic stance counts only at ``min_confidence`` or above (0: all do).
+    """
     found = get_topic(session, topic)
     person = require_speaker(session, speaker) if speaker else None
     if k is not None and not 1 <= k <= 50:
         raise BadInputError(f"invalid --k {k}: use a number of groups from 1 to 50.")
-    members = _members(session, found.id, person.id if person else None)
+    bar = validate_min_confidence(min_confidence)
+    members = _members(session, found.id, person.id if person else None, bar)
     if not members:
         return []
     if k is not None and k > len(members):

@@ -131,6 +131,9 @@ def embed_missing(
             progress(done, len(rows))
     with database.session() as session:
         total = count_vectors(session, name)
+        from quotes.search.vector_index import refresh_index
+
+        refresh_index(session, name, active.dimension)
     return EmbedReport(
         model=name,
         pending=len(rows),

@@ -304,12 +304,18 @@ def restore_quote(session: Session, quote_id: int) -> RestoreResult:
     and rejected topics come back; its speaker is found by any name it had,
     or recreated. Embeddings are recomputed by the next ``quotes embed``.
     """
+    snapshot = history.last_snapshot(session, "quote", quote_id, history.GONE_ACTIONS)
     if session.get(Quote, quote_id) is not None:
+        if snapshot is not None and _latest_action(session, quote_id) in history.GONE_ACTIONS:
+            # SQLite gives the highest id again once its row is deleted.
+            raise QuotesError(
+                f"quote {quote_id} exists: a newer quote took the deleted quote's id, so "
+                f"it cannot come back under it (its text is in `quotes history {quote_id}`)."
+            )
         raise QuotesError(
             f"quote {quote_id} exists, so there is nothing to restore: "
             f"see `quotes history {quote_id}` and `quotes edit {quote_id}`."
         )
-    snapshot = history.last_snapshot(session, "quote", quote_id, history.GONE_ACTIONS)
     if snapshot is None:
         raise NotFoundError(f"no deleted quote {quote_id} in the history: nothing to restore.")
     person, created = _speaker_for(session, snapshot)
@@ -399,6 +405,11 @@ def _restore_links(
         found = topic_id(name)
         if found is not None:
             session.add(TopicRejection(quote_id=quote_id, topic_id=found))
+
+
+def _latest_action(session: Session, quote_id: int) -> str | None:
+    rows = history.entries(session, "quote", quote_id)
+    return rows[-1].action if rows else None
 
 
 def _speaker_for(session: Session, snapshot: dict[str, Any]) -> tuple[Speaker, bool]:

@@ -303,6 +303,7 @@ def quote_to_dict(quote: Quote) -> dict[str, Any]:
                 "score": round(s.score, 4),
                 "method": s.method,
                 "model": s.model,
+                "confidence": None if s.confidence is None else round(s.confidence, 4),
             }
             for s in stances
         ],

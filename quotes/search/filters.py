@@ -1,4 +1,4 @@
-"""The filters every listing shares: speaker, topic, stance, since, until.
+"""The filters every listing shares: speaker, topic, stance, since, until, kind.
 
 Search (every mode), export and timelines resolve the user's values once here,
 so an unknown speaker, topic or stance label is the same error everywhere, and
@@ -10,15 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from quotes.errors import BadInputError
 from quotes.records.speakers import require_speaker
 from quotes.records.topics import get_topic
 from quotes.store.dates import optional_date
-from quotes.store.models import STANCE_LABELS, Quote, QuoteTopic, StanceAssessment
-from quotes.vocabulary import choose
+from quotes.store.models import QUOTE_KINDS, STANCE_LABELS, Quote, QuoteTopic, StanceAssessment
+from quotes.vocabulary import choose, validate_min_confidence
 
 
 def validate_stance_label(label: str) -> str:
@@ -35,6 +35,10 @@ class QuoteFilters:
     stance: str | None = None
     since: str | None = None
     until: str | None = None
+    #: With ``stance``: an automatic stance counts only at this confidence or
+    #: above (0: every automatic stance counts); a person's label always counts.
+    min_confidence: float = 0.0
+    kind: str | None = None  # quote or paraphrase
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ class ResolvedFilters:
     stance: str | None = None
     since: date | None = None
     until: date | None = None
+    min_confidence: float = 0.0
+    kind: str | None = None
 
     def clauses(self) -> list[ColumnElement[bool]]:
         """Conditions on ``Quote`` implementing these filters."""
@@ -56,6 +62,8 @@ class ResolvedFilters:
             found.append(Quote.date >= self.since)
         if self.until is not None:
             found.append(Quote.date <= self.until)
+        if self.kind is not None:
+            found.append(Quote.kind == self.kind)
         if self.topic_id is not None:
             found.append(
                 exists().where(
@@ -63,14 +71,18 @@ class ResolvedFilters:
                 )
             )
         if self.stance is not None:
-            found.append(effective_stance_is(self.stance, self.topic_id))
+            found.append(effective_stance_is(self.stance, self.topic_id, self.min_confidence))
         return found
 
 
-def effective_stance_is(label: str, topic_id: int | None) -> ColumnElement[bool]:
+def effective_stance_is(
+    label: str, topic_id: int | None, min_confidence: float = 0.0
+) -> ColumnElement[bool]:
     """The quote's effective stance (manual wins over auto) is ``label``.
 
-    With a topic, on that topic; without one, on any topic.
+    With a topic, on that topic; without one, on any topic. An automatic
+    stance counts only at ``min_confidence`` or above (an unknown confidence
+    is below any bar above 0), the rule of ``quotes.vocabulary.passes_confidence``.
     """
     assessed = aliased(StanceAssessment)
     manual = aliased(StanceAssessment)
@@ -84,7 +96,13 @@ def effective_stance_is(label: str, topic_id: int | None) -> ColumnElement[bool]
     conditions = [
         assessed.quote_id == Quote.id,
         assessed.label == label,
-        or_(assessed.method == "manual", no_manual_override),
+        or_(
+            assessed.method == "manual",
+            and_(
+                no_manual_override,
+                assessed.confidence >= min_confidence if min_confidence > 0 else true(),
+            ),
+        ),
     ]
     if topic_id is not None:
         conditions.append(assessed.topic_id == topic_id)
@@ -98,12 +116,16 @@ def resolve_filters(session: Session, filters: QuoteFilters) -> ResolvedFilters:
     if since and until and since.start > until.end:
         raise BadInputError(f"--since {since} is after --until {until}: nothing can match.")
     stance = validate_stance_label(filters.stance) if filters.stance else None
+    bar = validate_min_confidence(filters.min_confidence)
     topic = get_topic(session, filters.topic) if filters.topic else None
     speaker = require_speaker(session, filters.speaker) if filters.speaker else None
+    kind = choose(filters.kind, QUOTE_KINDS, "kind") if filters.kind else None
     return ResolvedFilters(
         speaker_id=speaker.id if speaker else None,
         topic_id=topic.id if topic else None,
         stance=stance,
         since=since.start if since else None,
         until=until.end if until else None,
+        min_confidence=bar,
+        kind=kind,
     )

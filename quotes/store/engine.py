@@ -235,7 +235,7 @@ def checkpoint(database: Database) -> None:
         return
     try:
         with database.engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA busy_timeout=2000")
+            connection.exec_driver_sql("PRAGMA busy_timeout=200")
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
     except OperationalError:

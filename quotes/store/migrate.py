@@ -70,9 +70,15 @@ def downgrade(database: Database, revision: str) -> None:
 
 
 def _run(step: object, database: Database, revision: str) -> None:
+    from alembic.script.revision import RevisionError
     from alembic.util import CommandError
 
+    if not revision.strip() or not revision.isprintable():
+        raise BadInputError(
+            f"invalid revision {revision!r}: use a revision id, head, base, +N or -N."
+        )
     try:
         step(alembic_config(database), revision)  # type: ignore[operator]
-    except CommandError as exc:
-        raise BadInputError(f"cannot migrate to revision {revision!r}: {exc}.") from None
+    except (CommandError, RevisionError) as exc:
+        reason = str(exc).strip().rstrip(".") or type(exc).__name__
+        raise BadInputError(f"cannot migrate to revision {revision!r}: {reason}.") from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -223,6 +224,20 @@ class Embedding(Base):
     vector: Mapped[bytes] = mapped_column(LargeBinary)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class VectorChanges(Base):
+    """One row whose counter database triggers bump on every change to ``embeddings``.
+
+    The on-disk vector index compares it with the value it was built at
+    (quotes.search.vector_index): any insert, update or delete, by any path,
+    makes the index stale. Migration 0004_speed creates the triggers.
+    """
+
+    __tablename__ = "vector_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter: Mapped[int] = mapped_column(BigInteger)
 
 
 class StanceAssessment(Base):

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from quotes.timelines.evidence import Evidence, evidence_of
 from quotes.timelines.periods import Granularity, Period, bucket, date_span
 from quotes.vocabulary import choose
 
@@ -69,6 +70,11 @@ class Observation:
     method: str
     text: str = ""
     source: str | None = None
+    #: The calibrated confidence of an automatic stance (None: a person's
+    #: label, or not known).
+    confidence: float | None = None
+    #: ``quote`` (verbatim) or ``paraphrase`` (reported speech).
+    kind: str = "quote"
 
     @property
     def span(self) -> Period:
@@ -139,6 +145,11 @@ class TimelinePoint:
     def quote_ids(self) -> list[int]:
         return [o.quote_id for o in self.observations]
 
+    @property
+    def evidence(self) -> Evidence:
+        """What the period's score rests on (labelled and automatic quotes)."""
+        return evidence_of(self.observations)
+
     def to_dict(self) -> dict[str, object]:
         """The contract's row: speaker, topic, period, score, n, quote_ids."""
         return {
@@ -161,6 +172,12 @@ class Timeline:
     speakers: list[str]
     points: list[TimelinePoint] = field(default_factory=list)
     undated: int = 0
+    #: The topic's poles, so a chart can say what +1 and -1 mean.
+    favor: str = ""
+    against: str = ""
+    #: The confidence bar automatic stances had to pass, and how many did not.
+    min_confidence: float = 0.0
+    below_bar: int = 0
 
     @property
     def observations(self) -> list[Observation]:

@@ -146,9 +146,10 @@ def _wide_lines(stream: BinaryIO, encoding: str) -> Iterator[Line]:
             if number == 1:
                 line = line.lstrip("\ufeff")
             yield Line(number, line)
-    except UnicodeDecodeError:
+    except UnicodeError:  # a bad sequence, or (utf-16/utf-32) no byte-order mark
+        hint = " (without a byte-order mark, say -le or -be)" if "-" not in encoding else ""
         raise BadInputError(
-            f"line {number + 1} is not valid {encoding}: give the file's real --encoding."
+            f"line {number + 1} is not valid {encoding}: give the file's real --encoding{hint}."
         ) from None
     finally:
         text.detach()
