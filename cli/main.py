@@ -35,7 +35,6 @@ app = typer.Typer(
     help="Record what leaders say, find it again, and follow their stances over time.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

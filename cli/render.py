@@ -13,7 +13,9 @@ from rich.table import Table
 
 from quotes.exports.csv_safety import SPREADSHEET_SAFE, CsvStyle
 from quotes.records.reported import as_said
+from quotes.results import QuoteRecord
 from quotes.search.fulltext import HIGHLIGHT
+from quotes.vocabulary import effective_per_topic
 
 from .common import console
 
@@ -34,12 +36,10 @@ def confidence_text(stance: dict[str, Any]) -> str:
 
 
 def stance_text(quote: dict[str, Any]) -> str:
-    effective: dict[str, dict[str, Any]] = {}
-    for stance in quote["stances"]:  # manual sorts first and wins
-        effective.setdefault(stance["topic"], stance)
+    """The stance that counts on each topic (a person's label wins), in one line."""
+    effective = effective_per_topic(QuoteRecord.from_dict(quote).stances)
     return ", ".join(
-        f"{topic}: {s['label']} ({s['score']:+.2f}, {confidence_text(s)})"
-        for topic, s in effective.items()
+        f"{s.topic}: {s.label} ({s.score:+.2f}, {confidence_text(s.to_dict())})" for s in effective
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from quotes.errors import BadInputError
 from quotes.records.reported import as_said
 from quotes.timelines.aggregate import Observation, Timeline
 from quotes.timelines.shifts import DEFAULT_THRESHOLD, Shift
@@ -21,10 +23,11 @@ from .common import (
     RawCellsOption,
     console,
     csv_style,
-    database,
     echo_json,
     err_console,
+    open_db,
 )
+from .wording import counted, plural
 
 ByOption = Annotated[str, typer.Option("--by", help="Period: day, month, quarter or year.")]
 ScoreOption = Annotated[
@@ -99,8 +102,13 @@ def timeline_table(timeline: Timeline) -> Table:
 def timeline(
     topic: Annotated[str, typer.Option("--topic", help="The topic (see `quotes topics list`).")],
     speaker: Annotated[
-        list[str], typer.Option("--speaker", help="A speaker (any alias); repeat for more.")
-    ],
+        list[str] | None,
+        typer.Option(
+            "--speaker",
+            help="A speaker (any alias); repeat for more "
+            "(default: the five with the most assessed quotes on the topic).",
+        ),
+    ] = None,
     by: ByOption = "month",
     score: ScoreOption = "mean",
     format: Annotated[
@@ -123,38 +131,39 @@ def timeline(
     db: DbOption = None,
 ) -> None:
     """A stance timeline: one score per speaker and period, with the quotes behind it."""
-    from quotes.timelines.output import output_path, validate_format, write_timeline
-    from quotes.timelines.query import build_timeline
+    from quotes.timelines.output import output_path, render_timeline, validate_format
 
     fmt = validate_format(format)
-    target = database(db)  # opened first, so the output check knows the database's files
+    quotes_db = open_db(db)  # opened first, so the output check knows the database's files
     path = output_path(fmt, output)
-    with target.session() as active:
-        found = build_timeline(
-            active,
-            topic,
-            speaker,
-            by=by,
-            score=score,
-            since=since,
-            until=until,
-            min_confidence=min_confidence,
-        )
+    if fmt == "parquet" and path is None and sys.stdout.isatty():
+        raise BadInputError("parquet is binary: give --output FILE or redirect stdout.")
+    found = quotes_db.timeline(
+        topic,
+        speaker or (),
+        by=by,
+        score=score,
+        since=since,
+        until=until,
+        min_confidence=min_confidence,
+    )
     if found.below_bar:
         err_console.print(
-            f"Note: {found.below_bar} quote(s) whose only stance is automatic with confidence "
-            f"below {found.min_confidence:.2f} are left out (see --min-confidence).",
+            f"Note: {counted(found.below_bar, 'quote')} whose only stance is automatic with "
+            f"confidence below {found.min_confidence:.2f} {plural(found.below_bar, 'is', 'are')} "
+            "left out (see --min-confidence).",
             markup=False,
         )
     if found.undated:
         err_console.print(
-            f"Note: {found.undated} assessed quote(s) without a date are not on the timeline.",
+            f"Note: {counted(found.undated, 'assessed quote')} without a date "
+            f"{plural(found.undated, 'is', 'are')} not on the timeline.",
             markup=False,
         )
     if not found.points:
-        who = ", ".join(found.speakers)
+        who = f" by {', '.join(found.speakers)}" if found.speakers else ""
         err_console.print(
-            f"No dated quotes by {who} with a stance on {found.topic!r}: nothing to chart "
+            f"No dated quotes{who} with a stance on {found.topic!r}: nothing to chart "
             "(add quotes, then run `quotes stance assign`).",
             markup=False,
         )
@@ -164,11 +173,27 @@ def timeline(
     if fmt == "table":
         _print_table(found, path)
         return
-    from quotes.timelines.shifts import detect_shifts
+    data = render_timeline(found, fmt, csv_style(raw_cells, bom))
+    if path is None:
+        _write_stdout(data, text=fmt in ("csv", "json"))
+        return
+    from quotes.exports.files import atomic_output
 
-    write_timeline(found, detect_shifts(found.points), fmt, path, csv_style(raw_cells, bom))
-    if path is not None:
-        err_console.print(f"Wrote {len(found.points)} periods ({fmt}) to {path}", markup=False)
+    with atomic_output(path, binary=True) as handle:
+        handle.write(data)
+    err_console.print(
+        f"Wrote {counted(len(found.points), 'period')} ({fmt}) to {path}", markup=False
+    )
+
+
+def _write_stdout(data: bytes, *, text: bool) -> None:
+    if text:
+        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _print_table(found: Timeline, path: Path | None) -> None:
@@ -232,18 +257,14 @@ def shifts(
     db: DbOption = None,
 ) -> None:
     """Points where a speaker's stance on a topic changed, with the quotes before and after."""
-    from quotes.timelines.query import find_shifts
-
-    with database(db).session() as active:
-        found = find_shifts(
-            active,
-            topic=topic,
-            speaker=speaker,
-            by=by,
-            score=score,
-            threshold=threshold,
-            min_confidence=min_confidence,
-        )
+    found = open_db(db).shifts(
+        topic=topic,
+        speaker=speaker,
+        by=by,
+        score=score,
+        threshold=threshold,
+        min_confidence=min_confidence,
+    )
     if json:
         echo_json([s.to_dict() for s in found])
         return

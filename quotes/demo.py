@@ -75,7 +75,7 @@ def demo_clusters(database: Database, topics: Sequence[str]) -> dict[str, list[d
     with database.session() as session:
         for name in topics:
             groups = cluster_topic(session, name)
-            found[name] = [g.to_dict(i) for i, g in enumerate(groups, start=1)]
+            found[name] = [g.to_dict() for g in groups]
     return found
 
 

@@ -135,7 +135,14 @@ def test_manual_label_wins_and_is_never_overwritten(seeded) -> None:
     quote = _show(seeded, nato["id"])
     manual = [s for s in quote["stances"] if s["method"] == "manual"]
     assert manual == [
-        {"topic": "security", "label": "against", "score": -1.0, "method": "manual", "model": None}
+        {
+            "topic": "security",
+            "label": "against",
+            "score": -1.0,
+            "method": "manual",
+            "model": None,
+            "confidence": None,
+        }
     ]
     assert _auto(quote, "security")["label"] == "favor"  # kept, but the manual one wins
     ids = [

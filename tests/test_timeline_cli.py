@@ -313,7 +313,7 @@ def test_undated_quotes_are_reported_not_invented(cli: Any, stances: dict[str, i
     result = cli.ok(
         "timeline", "--topic", "sovereignty", "--speaker", "Mette Frederiksen", "--format", "json"
     )
-    assert "1 assessed quote(s) without a date" in result.output
+    assert "1 assessed quote without a date is not on the timeline" in result.output
     ids = [i for r in json.loads(result.stdout) for i in r["quote_ids"]]
     assert stances["An undated remark about sovereignty."] not in ids
 

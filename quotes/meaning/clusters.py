@@ -16,7 +16,7 @@ whole topic) and the 3 quotes nearest its centre.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -30,7 +30,7 @@ from quotes.records.topics import get_topic
 from quotes.search.semantic import vector_matrix
 from quotes.store.dates import format_date
 from quotes.store.models import Quote, QuoteTopic, StanceAssessment
-from quotes.vocabulary import passes_confidence, validate_min_confidence
+from quotes.vocabulary import manual_wins, passes_confidence, validate_min_confidence
 
 STANCE_WEIGHT = 3.0
 COMPONENTS = 5
@@ -39,7 +39,7 @@ REPRESENTATIVES = 3
 TERMS = 6
 
 
-@dataclass
+@dataclass(frozen=True)
 class Member:
     quote_id: int
     text: str
@@ -52,18 +52,22 @@ class Member:
     kind: str = "quote"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Group:
+    """One stance group of a topic's quotes; ``number`` 1 is the largest."""
+
     stance: str
     mean_score: float
     members: list[Member]
     speakers: dict[str, int]
     terms: list[str]
     representatives: list[Member]
+    number: int = 0
 
-    def to_dict(self, number: int) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
+        """The ``cluster --json`` object of this group."""
         return {
-            "group": number,
+            "group": self.number,
             "stance": self.stance,
             "mean_score": round(self.mean_score, 4),
             "size": len(self.members),
@@ -106,7 +110,7 @@ def _members(
     chosen: dict[int, tuple[Quote, StanceAssessment]] = {}
     for quote, assessment in session.execute(statement):
         held = chosen.get(quote.id)
-        if held is None or (assessment.method == "manual" and held[1].method != "manual"):
+        if held is None or manual_wins(assessment.method, held[1].method):
             chosen[quote.id] = (quote, assessment)
     return [
         Member(
@@ -157,7 +161,7 @@ def cluster_topic(
         rows = np.flatnonzero(assignment == number)
         groups.append(_describe([members[i] for i in rows], features[rows], members, rows))
     groups.sort(key=lambda g: (-len(g.members), -g.mean_score))
-    return groups
+    return [replace(g, number=i) for i, g in enumerate(groups, start=1)]
 
 
 def _features(session: Session, members: list[Member], model: str | None) -> npt.NDArray[Any]:

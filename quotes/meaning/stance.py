@@ -22,7 +22,8 @@ The stance score is relative to the topic's favor pole: +1 fully toward it,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,14 +35,12 @@ from quotes.meaning.vectors import Progress, embed_missing
 from quotes.records import history
 from quotes.records.quotes import link_topics, manual_assessment
 from quotes.records.topics import get_topic
-from quotes.search.filters import validate_stance_label
+from quotes.results import Labelled
 from quotes.search.semantic import VectorMatrix, vector_matrix
 from quotes.store.engine import Database
 from quotes.store.ids import storable_ids
 from quotes.store.models import Quote, QuoteTopic, StanceAssessment, Topic, TopicRejection
-
-#: The score stored with a manual label.
-MANUAL_SCORES = {"favor": 1.0, "against": -1.0, "neutral": 0.0}
+from quotes.vocabulary import LABEL_SCORES, Method, stance_label
 
 
 @dataclass
@@ -71,6 +70,14 @@ class AssignReport:
     @property
     def nothing_to_do(self) -> bool:
         return self.nothing_because is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``stance assign --json`` document."""
+        return {
+            "model": self.model,
+            "quotes": self.quotes,
+            "topics": [asdict(t) for t in self.topics],
+        }
 
 
 def assign_stances(
@@ -145,7 +152,9 @@ def topic_state(
         session.scalars(select(StanceAssessment).where(StanceAssessment.topic_id == topic.id))
     )
     manual_labels = sorted(
-        (a.quote_id, a.label) for a in assessments if a.method == "manual" and a.quote_id in row_of
+        (a.quote_id, a.label)
+        for a in assessments
+        if a.method == Method.MANUAL and a.quote_id in row_of
     )
     example_rows = [row_of[q] for q in manual_links if q in row_of]
     rejected_rows = [row_of[q] for q in sorted(rejected) if q in row_of]
@@ -205,7 +214,7 @@ def _assign_topic(
         q for q, linked in zip(ids, links_to, strict=True) if linked and q not in state.rejected
     } - set(state.manual_links)
     for quote_id, link in links.items():
-        if link.origin == "auto" and quote_id not in auto_ids:
+        if link.origin == Method.AUTO and quote_id not in auto_ids:
             session.delete(link)
             outcome.links_removed += 1
     for quote_id in auto_ids:
@@ -214,7 +223,10 @@ def _assign_topic(
         if current is None:
             session.add(
                 QuoteTopic(
-                    quote_id=quote_id, topic_id=topic.id, origin="auto", confidence=confidence
+                    quote_id=quote_id,
+                    topic_id=topic.id,
+                    origin=Method.AUTO.value,
+                    confidence=confidence,
                 )
             )
             outcome.links_added += 1
@@ -254,7 +266,7 @@ def _write_assessments(
                     topic_id=topic.id,
                     label=label,
                     score=score,
-                    method="auto",
+                    method=Method.AUTO.value,
                     model=model,
                     confidence=confidence,
                 )
@@ -270,22 +282,13 @@ def _write_assessments(
     session.flush()
 
 
-@dataclass
-class LabelResult:
-    quote_id: int
-    topic: str
-    label: str
-    replaced: str | None  # the previous manual label, if any
-    linked: bool  # a manual topic link was created or upgraded
-
-
-def label_stance(session: Session, quote_id: int, topic: str, label: str) -> LabelResult:
+def label_stance(session: Session, quote_id: int, topic: str, label: str) -> Labelled:
     """Record a person's stance label; it wins over the automatic one and teaches it.
 
     The quote is also linked to the topic by hand (a labelled quote is about
     the topic), which no automatic run removes.
     """
-    value = validate_stance_label(label)
+    value = stance_label(label)
     found = get_topic(session, topic)
     quote = session.get(Quote, quote_id) if storable_ids(session, [quote_id]) else None
     if quote is None:
@@ -300,14 +303,14 @@ def label_stance(session: Session, quote_id: int, topic: str, label: str) -> Lab
                 quote_id=quote_id,
                 topic_id=found.id,
                 label=value,
-                score=MANUAL_SCORES[value],
-                method="manual",
+                score=LABEL_SCORES[value],
+                method=Method.MANUAL.value,
                 model=None,
             )
         )
     else:
-        existing.label, existing.score = value, MANUAL_SCORES[value]
+        existing.label, existing.score = value, LABEL_SCORES[value]
     link = session.get(QuoteTopic, (quote_id, found.id))
-    linked = link is None or link.origin != "manual"
+    linked = link is None or link.origin != Method.MANUAL
     link_topics(session, quote_id, [found])  # flushes
-    return LabelResult(quote_id, found.name, value, replaced, linked)
+    return Labelled(quote_id, found.name, value, replaced, linked)

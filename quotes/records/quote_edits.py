@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 
 from quotes.errors import BadInputError, DuplicateQuoteError, NotFoundError, QuotesError
 from quotes.records import history
+from quotes.records.merging import absorb_quote
 from quotes.records.quotes import (
-    absorb_quote,
     load_quotes,
     validate_kind,
     validate_text,

@@ -13,17 +13,11 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
-from quotes.errors import BadInputError
 from quotes.records.speakers import require_speaker
 from quotes.records.topics import get_topic
-from quotes.store.dates import optional_date
-from quotes.store.models import QUOTE_KINDS, STANCE_LABELS, Quote, QuoteTopic, StanceAssessment
-from quotes.vocabulary import choose, validate_min_confidence
-
-
-def validate_stance_label(label: str) -> str:
-    """``favor``, ``against`` or ``neutral``; anything else is bad input."""
-    return choose(label, STANCE_LABELS, "stance label")
+from quotes.store.dates import date_range
+from quotes.store.models import Quote, QuoteTopic, StanceAssessment
+from quotes.vocabulary import Method, quote_kind, stance_label, validate_min_confidence
 
 
 @dataclass(frozen=True)
@@ -78,7 +72,9 @@ class ResolvedFilters:
 def effective_stance_is(
     label: str, topic_id: int | None, min_confidence: float = 0.0
 ) -> ColumnElement[bool]:
-    """The quote's effective stance (manual wins over auto) is ``label``.
+    """The quote's effective stance is ``label``: the SQL form of
+    :func:`quotes.vocabulary.manual_wins` (a person's label wins over the
+    automatic one).
 
     With a topic, on that topic; without one, on any topic. An automatic
     stance counts only at ``min_confidence`` or above (an unknown confidence
@@ -90,14 +86,14 @@ def effective_stance_is(
         select(manual.id).where(
             manual.quote_id == assessed.quote_id,
             manual.topic_id == assessed.topic_id,
-            manual.method == "manual",
+            manual.method == Method.MANUAL,
         )
     )
     conditions = [
         assessed.quote_id == Quote.id,
         assessed.label == label,
         or_(
-            assessed.method == "manual",
+            assessed.method == Method.MANUAL,
             and_(
                 no_manual_override,
                 assessed.confidence >= min_confidence if min_confidence > 0 else true(),
@@ -111,21 +107,18 @@ def effective_stance_is(
 
 def resolve_filters(session: Session, filters: QuoteFilters) -> ResolvedFilters:
     """Check every value (raising BadInputError for unknown ones) and resolve ids."""
-    since = optional_date(filters.since, what="--since date")
-    until = optional_date(filters.until, what="--until date")
-    if since and until and since.start > until.end:
-        raise BadInputError(f"--since {since} is after --until {until}: nothing can match.")
-    stance = validate_stance_label(filters.stance) if filters.stance else None
+    since, until = date_range(filters.since, filters.until)
+    stance = stance_label(filters.stance) if filters.stance else None
     bar = validate_min_confidence(filters.min_confidence)
     topic = get_topic(session, filters.topic) if filters.topic else None
     speaker = require_speaker(session, filters.speaker) if filters.speaker else None
-    kind = choose(filters.kind, QUOTE_KINDS, "kind") if filters.kind else None
+    kind = quote_kind(filters.kind) if filters.kind else None
     return ResolvedFilters(
         speaker_id=speaker.id if speaker else None,
         topic_id=topic.id if topic else None,
         stance=stance,
-        since=since.start if since else None,
-        until=until.end if until else None,
+        since=since,
+        until=until,
         min_confidence=bar,
         kind=kind,
     )

@@ -11,14 +11,14 @@ Without a mode, search is hybrid once any vectors exist, else text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quotes.errors import BadInputError
 from quotes.records.quotes import load_quotes, quote_to_dict
+from quotes.results import QuoteRecord, SearchHit
 from quotes.search.filters import QuoteFilters, resolve_filters
 from quotes.search.fulltext import text_search
 from quotes.store.engine import Database
@@ -35,22 +35,6 @@ SEARCH_MODES = ("text", "semantic", "hybrid")
 #: calibrated is in quotes.search.semantic.
 DEFAULT_MIN_MATCH = 0.25
 MAX_LIMIT = 10_000
-
-
-@dataclass
-class SearchHit:
-    rank: int
-    match: float
-    snippet: str | None
-    quote: dict[str, Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            **self.quote,
-            "rank": self.rank,
-            "match": round(self.match, 6),
-            "snippet": self.snippet,
-        }
 
 
 def search(
@@ -89,7 +73,9 @@ def search(
         hits = meaning_search(session, query, resolved.clauses(), limit, mode, embedder, least)
     quotes = {q.id: q for q in load_quotes(session, [h.quote_id for h in hits])}
     return [
-        SearchHit(rank, hit.match, hit.snippet, quote_to_dict(quotes[hit.quote_id]))
+        SearchHit(
+            QuoteRecord.from_dict(quote_to_dict(quotes[hit.quote_id])), rank, hit.match, hit.snippet
+        )
         for rank, hit in enumerate(hits, start=1)
     ]
 

@@ -28,7 +28,7 @@ from quotes.serve.app import ServerState, state_of, status_for
 from quotes.serve.jobs import ImportRequest
 from quotes.serve.security import CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE
 from quotes.serve.service import SpeakerChoiceNeeded
-from quotes.store.models import QUOTE_KINDS, STANCE_LABELS
+from quotes.vocabulary import QuoteKind, StanceLabel, values
 
 router = APIRouter(include_in_schema=False)
 
@@ -77,7 +77,7 @@ ENV = Environment(
 ENV.filters["highlight"] = highlight
 ENV.filters["score"] = _score
 ENV.filters["lean"] = _lean
-ENV.globals.update(mode_names=MODE_NAMES, kinds=QUOTE_KINDS, labels=STANCE_LABELS)
+ENV.globals.update(mode_names=MODE_NAMES, kinds=values(QuoteKind), labels=values(StanceLabel))
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:

@@ -432,7 +432,7 @@ def _clusters(session: Session, topic: Topic) -> list[dict[str, Any]]:
     if cached is not None and cached[0] == stamp:
         return cached[1]
     with threadpool_limits(1):  # one request must not take every core's threads
-        groups = [g.to_dict(i) for i, g in enumerate(cluster_topic(session, topic.name), 1)]
+        groups = [g.to_dict() for g in cluster_topic(session, topic.name)]
     with _CLUSTERS_LOCK:
         _CLUSTERS[key] = (stamp, groups)
     return groups

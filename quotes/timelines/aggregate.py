@@ -40,15 +40,13 @@ from typing import Literal
 
 from quotes.timelines.evidence import Evidence, evidence_of
 from quotes.timelines.periods import Granularity, Period, bucket, date_span
-from quotes.vocabulary import choose
+from quotes.vocabulary import Method, choose
 
 ScoreMethod = Literal["mean", "logodds"]
 SCORE_METHODS: tuple[ScoreMethod, ...] = ("mean", "logodds")
 
 #: How much more a quote with a person's label weighs than an automatic one.
 MANUAL_WEIGHT = 2.0
-#: The score a manual label stands for.
-LABEL_SCORES = {"favor": 1.0, "against": -1.0, "neutral": 0.0}
 
 
 def validate_score_method(value: str) -> ScoreMethod:
@@ -88,18 +86,7 @@ class Observation:
 
     @property
     def weight(self) -> float:
-        return MANUAL_WEIGHT if self.method == "manual" else 1.0
-
-
-def effective_stance(
-    manual_label: str | None, auto_label: str | None, auto_score: float | None
-) -> tuple[str, float, str] | None:
-    """(label, score, method) for one quote: a person's label wins over the automatic one."""
-    if manual_label is not None:
-        return manual_label, LABEL_SCORES[manual_label], "manual"
-    if auto_label is not None and auto_score is not None:
-        return auto_label, max(-1.0, min(1.0, float(auto_score))), "auto"
-    return None
+        return MANUAL_WEIGHT if self.method == Method.MANUAL else 1.0
 
 
 def mean_score(observations: Sequence[Observation]) -> float:
@@ -200,7 +187,12 @@ class Timeline:
         return point.period.granularity != self.granularity
 
     def rows(self) -> list[dict[str, object]]:
+        """The contract's rows: speaker, topic, period, score, n, quote_ids."""
         return [p.to_dict() for p in self.points]
+
+    def to_dict(self) -> list[dict[str, object]]:
+        """What ``timeline --format json`` prints: :meth:`rows`."""
+        return self.rows()
 
 
 def speaker_order(name: str) -> tuple[str, str]:

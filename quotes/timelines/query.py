@@ -19,19 +19,24 @@ from sqlalchemy.orm import Session
 from quotes.errors import BadInputError
 from quotes.records.speakers import require_speaker
 from quotes.records.topics import get_topic
-from quotes.store.dates import optional_date
+from quotes.store.dates import date_range
 from quotes.store.models import Quote, QuoteSource, Source, Speaker, StanceAssessment, Topic
 from quotes.timelines.aggregate import (
     Observation,
     Timeline,
     build_points,
-    effective_stance,
     speaker_order,
     validate_score_method,
 )
 from quotes.timelines.periods import validate_granularity
 from quotes.timelines.shifts import DEFAULT_THRESHOLD, Shift, detect_shifts, validate_threshold
-from quotes.vocabulary import DEFAULT_MIN_CONFIDENCE, passes_confidence, validate_min_confidence
+from quotes.vocabulary import (
+    DEFAULT_MIN_CONFIDENCE,
+    Method,
+    effective_stance,
+    passes_confidence,
+    validate_min_confidence,
+)
 
 _CHUNK = 500
 
@@ -67,15 +72,12 @@ class Observed:
 
 
 def date_clauses(since: str | None, until: str | None) -> list[ColumnElement[bool]]:
-    start = optional_date(since, what="--since date")
-    end = optional_date(until, what="--until date")
-    if start and end and start.start > end.end:
-        raise BadInputError(f"--since {start} is after --until {end}: nothing can match.")
+    start, end = date_range(since, until)
     clauses: list[ColumnElement[bool]] = []
     if start:
-        clauses.append(Quote.date >= start.start)
+        clauses.append(Quote.date >= start)
     if end:
-        clauses.append(Quote.date <= end.end)
+        clauses.append(Quote.date <= end)
     return clauses
 
 
@@ -136,7 +138,7 @@ def load_observations(
         pair = pairs.setdefault(
             (quote_id, topic), _Assessed(quote_id, speaker, topic, when, precision, text, kind)
         )
-        if method == "manual":
+        if method == Method.MANUAL:
             pair.manual = (label, score)
         else:
             pair.auto = (label, score, confidence)
@@ -187,9 +189,12 @@ def build_timeline(
     since: str | None = None,
     until: str | None = None,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    default_speakers: int = 0,
 ) -> Timeline:
     """A topic's stance timeline for the named speakers (aliases resolve).
 
+    Without speakers, the ``default_speakers`` speakers with the most assessed
+    dated quotes on the topic (none named and no default is bad input).
     Every value is checked before anything is read: an unknown topic, speaker,
     period or score is bad input. Speakers without assessed quotes on the topic
     simply have no rows; the caller decides what to say about an empty result.
@@ -197,10 +202,12 @@ def build_timeline(
     granularity = validate_granularity(by)
     method = validate_score_method(score)
     bar = validate_min_confidence(min_confidence)
-    if not speakers:
+    if not speakers and default_speakers < 1:
         raise BadInputError("give at least one --speaker for the timeline.")
     clauses = date_clauses(since, until)
     found = get_topic(session, topic)
+    if not speakers:
+        speakers = most_assessed_speakers(session, found.id, limit=default_speakers)
     people = list({s.id: s for s in (require_speaker(session, n) for n in speakers)}.values())
     observed = load_observations(
         session,
@@ -252,6 +259,23 @@ def find_shifts(
     )
     shifts.sort(key=lambda s: (speaker_order(s.speaker), s.topic, s.after.period.sort_key))
     return shifts
+
+
+def most_assessed_speakers(session: Session, topic_id: int, *, limit: int) -> list[str]:
+    """The ``limit`` speakers with the most stance-assessed dated quotes on the topic,
+    most first (ties by name)."""
+    count = func.count(distinct(Quote.id))
+    rows = session.execute(
+        select(Speaker.name, count)
+        .select_from(StanceAssessment)
+        .join(Quote, Quote.id == StanceAssessment.quote_id)
+        .join(Speaker, Speaker.id == Quote.speaker_id)
+        .where(StanceAssessment.topic_id == topic_id, Quote.date.is_not(None))
+        .group_by(Speaker.name)
+        .order_by(count.desc(), Speaker.name)
+        .limit(limit)
+    ).all()
+    return [name for name, _ in rows]
 
 
 def most_assessed(

@@ -17,7 +17,7 @@ from html import escape
 
 from quotes.records.reported import as_said
 from quotes.timelines.aggregate import Observation, Timeline
-from quotes.timelines.charts import (
+from quotes.timelines.charts.style import (
     chart_title,
     evidence_note,
     line_segments,

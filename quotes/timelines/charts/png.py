@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from quotes.timelines.aggregate import Timeline
-from quotes.timelines.charts import (
+from quotes.timelines.charts.style import (
     chart_title,
     evidence_note,
     line_segments,
