@@ -234,14 +234,14 @@ def extract_command(
 ) -> None:
     """Find the quotations in a news article and attribute each to its speaker."""
     from quotes.ingest.articles import (
-        DEFAULT_MIN_CONFIDENCE,
-        check_min_confidence,
+        DEFAULT_MIN_ATTRIBUTION_CONFIDENCE,
         extract_article,
         read_article,
         save_candidates,
     )
     from quotes.records.sources import validate_url
     from quotes.store.dates import optional_date
+    from quotes.vocabulary import validate_min_confidence
 
     optional_date(date)
     validate_url(source)
@@ -250,8 +250,8 @@ def extract_command(
     threshold = (
         0.0
         if save_all
-        else check_min_confidence(
-            DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence
+        else validate_min_confidence(
+            DEFAULT_MIN_ATTRIBUTION_CONFIDENCE if min_confidence is None else min_confidence
         )
     )
     text = read_article(_read_bytes(file), encoding=encoding, name=_name(file))

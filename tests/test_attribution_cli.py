@@ -66,8 +66,8 @@ def test_a_stricter_threshold_saves_only_named_speakers(cli: Any) -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--min-confidence", "1.5"], "--min-confidence 1.5 is not between 0 and 1"),
-        (["--min-confidence", "-0.1"], "is not between 0 and 1"),
+        (["--min-confidence", "1.5"], "invalid --min-confidence 1.5: use a number from 0 to 1"),
+        (["--min-confidence", "-0.1"], "use a number from 0 to 1"),
         (["--all", "--min-confidence", "0.2"], "--all and --min-confidence contradict"),
     ],
 )
@@ -95,3 +95,17 @@ def test_the_table_shows_the_confidence(cli: Any) -> None:
     result = cli.ok("extract", "-", input=DOUBTFUL)
     assert "conf" in result.stdout
     assert "0.97" in result.stdout  # Ivo Marek, named right after the quotation
+
+
+def test_a_person_ticking_a_doubtful_candidate_in_the_web_app_saves_it(db_url: str) -> None:
+    """The --save threshold is for automatic saving; a person's choice is not second-guessed."""
+    from quotes.serve.service import Chosen, save_extracted
+
+    database = open_database(db_url)
+    doubtful, nobody = extract_quotations(DOUBTFUL)[1], extract_quotations('"We agree."')[0]
+    assert doubtful.confidence < 0.5 and nobody.speaker is None
+    saved = save_extracted(database, DOUBTFUL, [Chosen(doubtful.start)])
+    assert [s["speaker"] for s in saved] == ["Anna Berg"]
+    typed = save_extracted(database, '"We agree."', [Chosen(nobody.start, "Clara Holm")])
+    assert [s["speaker"] for s in typed] == ["Clara Holm"]
+    assert quote_count(db_url) == 2

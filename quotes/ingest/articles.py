@@ -22,6 +22,7 @@ from quotes.records.sources import validate_url
 from quotes.store.dates import optional_date
 from quotes.store.models import Speaker, SpeakerAlias
 from quotes.store.normalize import FORBIDDEN
+from quotes.vocabulary import validate_min_confidence
 
 
 def read_article(data: bytes, *, encoding: str = "utf-8", name: str = "the article") -> str:
@@ -51,7 +52,7 @@ def read_article(data: bytes, *, encoding: str = "utf-8", name: str = "the artic
 #: :mod:`quotes.ingest.extraction.confidence`): a speaker found by a cue, a
 #: label or a carried-over quotation clears it; a pronoun only when one person
 #: of that gender stands out in the sentences before it.
-DEFAULT_MIN_CONFIDENCE = 0.5
+DEFAULT_MIN_ATTRIBUTION_CONFIDENCE = 0.5
 
 
 def known_speakers(session: Session) -> dict[str, str]:
@@ -72,13 +73,6 @@ def known_speakers(session: Session) -> dict[str, str]:
 def extract_article(session: Session | None, text: str) -> Extraction:
     """The article's quotations, resolving names and aliases against known speakers too."""
     return extract(text, known_speakers(session) if session is not None else {})
-
-
-def check_min_confidence(value: float) -> float:
-    """A ``--min-confidence`` between 0 and 1, else bad input."""
-    if not 0.0 <= value <= 1.0:
-        raise BadInputError(f"--min-confidence {value!r} is not between 0 and 1.")
-    return value
 
 
 def worth_saving(candidate: Candidate, min_confidence: float) -> bool:
@@ -105,7 +99,7 @@ def save_candidates(
     source_url: str | None = None,
     outlet: str | None = None,
     new_speaker: bool = False,
-    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    min_confidence: float = DEFAULT_MIN_ATTRIBUTION_CONFIDENCE,
 ) -> list[Saved]:
     """Record attributed candidates like ``quotes add`` (inside the caller's transaction).
 
@@ -117,7 +111,7 @@ def save_candidates(
     """
     when = optional_date(date)
     url = validate_url(source_url)
-    check_min_confidence(min_confidence)
+    validate_min_confidence(min_confidence)
     saved: list[Saved] = []
     for candidate in candidates:
         if not worth_saving(candidate, min_confidence):

@@ -671,6 +671,7 @@ def save_extracted(
                 source_url=source_url,
                 outlet=outlet,
                 new_speaker=new_speaker,
+                min_confidence=0.0,  # a person ticked these: their choice, not the rules' score
             )
         except BadInputError as exc:
             session.rollback()
