@@ -8,6 +8,7 @@ command body is only: parse, call one library function, render.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
@@ -25,6 +26,7 @@ from typer.core import TyperGroup
 from quotes.errors import QuotesError
 from quotes.exports.csv_safety import CsvStyle
 from quotes.exports.files import forget_inputs
+from quotes.notices import LOGGER_NAME as NOTICE_LOGGER
 from quotes.store.engine import Database, checkpoint_all, open_database
 
 
@@ -109,6 +111,10 @@ class QuotesGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:  # typer's vendored click Context
         _GROUP_DB.set(ctx.params.get("db"))  # reset per invocation (tests reuse a thread)
         forget_inputs()
+        with _notices_on_stderr():
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):
@@ -151,6 +157,26 @@ def database_error_sentence(exc: SQLAlchemyError) -> str:
     first = str(original if original is not None else type(exc).__name__).strip().splitlines()
     reason = first[0] if first else type(exc).__name__
     return f"the database refused the operation ({reason}); rerun with --debug for details."
+
+
+class _NoticeHandler(logging.Handler):
+    """Prints the library's one-line notices (quotes.notices) on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err_console.print(f"Note: {record.getMessage()}", markup=False)
+
+
+@contextmanager
+def _notices_on_stderr() -> Iterator[None]:
+    logger = logging.getLogger(NOTICE_LOGGER)
+    handler = _NoticeHandler()
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True
 
 
 def _debug(ctx: typer.Context) -> bool:

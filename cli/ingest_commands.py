@@ -213,22 +213,49 @@ def extract_command(
         bool,
         typer.Option("--new-speaker", help="With --save, create speakers even if similar."),
     ] = False,
+    min_confidence: Annotated[
+        float | None,
+        typer.Option(
+            "--min-confidence",
+            help="With --save, record only quotations whose speaker is at least this "
+            "confident (0-1; default 0.5).",
+        ),
+    ] = None,
+    save_all: Annotated[
+        bool,
+        typer.Option("--all", help="With --save, record every quotation that has a speaker."),
+    ] = False,
     encoding: Annotated[str, typer.Option(help="The article's text encoding.")] = "utf-8",
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Find the quotations in a news article and attribute each to its speaker."""
-    from quotes.ingest.articles import extract_article, read_article, save_candidates
+    from quotes.ingest.articles import (
+        DEFAULT_MIN_CONFIDENCE,
+        check_min_confidence,
+        extract_article,
+        read_article,
+        save_candidates,
+    )
     from quotes.records.sources import validate_url
     from quotes.store.dates import optional_date
 
     optional_date(date)
     validate_url(source)
+    if save_all and min_confidence is not None:
+        raise BadInputError("--all and --min-confidence contradict each other: give one.")
+    threshold = (
+        0.0
+        if save_all
+        else check_min_confidence(
+            DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence
+        )
+    )
     text = read_article(_read_bytes(file), encoding=encoding, name=_name(file))
     if not save and not database_exists(db_target(db)):
         # Finding quotations needs no database; a missing one is not created.
         found = extract_article(None, text)
-        _finish_extract(found, [], text, save=False, json=json)
+        _finish_extract(found, [], text, save=False, json=json, threshold=threshold)
         return
     target = database(db, create=save)
     with target.session(write=save) as active:
@@ -242,14 +269,19 @@ def extract_command(
                 source_url=source,
                 outlet=outlet,
                 new_speaker=new_speaker,
+                min_confidence=threshold,
             )
             if save
             else []
         )
-    _finish_extract(found, saved, text, save=save, json=json)
+    _finish_extract(found, saved, text, save=save, json=json, threshold=threshold)
 
 
-def _finish_extract(found: Any, saved: list[Any], text: str, *, save: bool, json: bool) -> None:
+def _finish_extract(
+    found: Any, saved: list[Any], text: str, *, save: bool, json: bool, threshold: float
+) -> None:
+    from quotes.ingest.articles import worth_saving
+
     by_start = {item.candidate.start: item for item in saved}
     if json:
         echo_json(
@@ -268,10 +300,16 @@ def _finish_extract(found: Any, saved: list[Any], text: str, *, save: bool, json
         )
     if save:
         skipped = sum(1 for c in found.candidates if c.speaker is None)
+        unsure = sum(1 for c in found.candidates if c.speaker and not worth_saving(c, threshold))
         new = sum(1 for s in saved if s.created)
         message = f"Saved {len(saved)} quotations ({new} new, {len(saved) - new} already recorded)"
         if skipped:
             message += f"; {skipped} without a speaker were not saved"
+        if unsure:
+            message += (
+                f"; {unsure} with a speaker less than {threshold:g} confident were not saved "
+                "(--all or --min-confidence saves them)"
+            )
         err_console.print(message + ".", markup=False)
 
 
@@ -282,13 +320,14 @@ def _print_candidates(candidates: list[Any], saved: dict[int, Any]) -> None:
     from rich.table import Table
 
     table = Table(title=f"{len(candidates)} quotations", show_lines=False)
-    for column in ("speaker", "quotation", "cue", "kind"):
+    for column in ("speaker", "quotation", "cue", "kind", "conf"):
         table.add_column(column, overflow="fold")
     if saved:
         table.add_column("id", justify="right")
     for candidate in candidates:
         kind = "partial quote" if candidate.partial else candidate.kind
-        cells = [candidate.speaker or "?", candidate.text, candidate.cue or "", kind]
+        confidence = f"{candidate.confidence:.2f}" if candidate.speaker else ""
+        cells = [candidate.speaker or "?", candidate.text, candidate.cue or "", kind, confidence]
         if saved:
             item = saved.get(candidate.start)
             cells.append(str(item.quote_id) if item else "")

@@ -14,6 +14,7 @@ import typer
 from quotes import __version__
 
 from . import (
+    curation_commands,
     db_commands,
     demo_commands,
     ingest_commands,
@@ -61,6 +62,7 @@ ingest_commands.register(app)
 meaning_commands.register(app)
 timeline_commands.register(app)
 demo_commands.register(app)
+curation_commands.register(app)
 db_commands.register(app)
 app.add_typer(db_commands.app, name="db")
 app.add_typer(speaker_commands.app, name="speakers")

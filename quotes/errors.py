@@ -24,6 +24,19 @@ class NotFoundError(QuotesError):
     """A record the caller asked for by id does not exist (exit code 1)."""
 
 
+class DuplicateQuoteError(BadInputError):
+    """An edit or restore would make a quote the same statement as another quote.
+
+    One statement by one speaker is one quote, so the change is refused (exit
+    code 2, nothing written) unless the caller asks to merge the two;
+    ``other_id`` is the quote it would duplicate.
+    """
+
+    def __init__(self, message: str, other_id: int) -> None:
+        super().__init__(message)
+        self.other_id = other_id
+
+
 class SchemaOutOfDateError(QuotesError):
     """The database is at an older revision; writing to it would corrupt it."""
 

@@ -29,6 +29,7 @@ from quotes.store.engine import Database, close_all, open_database
 PG_HOST = os.environ.get("QUOTES_TEST_PG_HOST", "127.0.0.1")
 PG_ADMIN = f"postgresql+psycopg://postgres@{PG_HOST}:5432/postgres"
 BACKENDS = ["sqlite", "postgresql"]
+SHARED_MODEL_CACHE = Path(__file__).resolve().parent.parent / ".pytest_cache" / "quotes-models"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -94,6 +95,9 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     """No test touches the user's real data directory or configured database."""
     monkeypatch.setenv("QUOTES_DATA_DIR", str(tmp_path / "user-data"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    # The default model's ONNX export (~20 s) is made once and shared by every
+    # test and run; tests of the export itself point this elsewhere.
+    monkeypatch.setenv("QUOTES_MODEL_CACHE", str(SHARED_MODEL_CACHE))
     for name in ("QUOTES_DATABASE_URL", "QUOTES_EMBEDDING_MODEL", "QUOTES_DEBUG"):
         monkeypatch.delenv(name, raising=False)
     yield

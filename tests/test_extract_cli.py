@@ -48,6 +48,8 @@ def test_json_candidates_point_into_the_input(cli: Any) -> None:
         "cue": "Jensen said",
         "partial": False,
         "spans": [[text.index("This plan"), text.index(",\u201d Jensen said")]],
+        "confidence": 0.95,
+        "evidence": {"rule": "cue-after", "name_from": "surname"},
     }
 
 

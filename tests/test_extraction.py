@@ -96,6 +96,8 @@ def test_offsets_are_positions_in_the_input() -> None:
         "cue": "Rutte said",
         "partial": False,
         "spans": [[candidate.start, candidate.end]],
+        "confidence": 0.87,  # a cue right after it (0.97), a surname matching nobody (0.9)
+        "evidence": {"rule": "cue-after", "name_from": "single-name"},
     }
 
 

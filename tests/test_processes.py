@@ -52,6 +52,28 @@ def test_everyday_commands_never_import_the_model_stack(db_url: str, args: list[
     assert "HEAVY=\n" in result.stderr, result.stderr
 
 
+def test_hybrid_search_with_vectors_never_imports_torch(db_url: str) -> None:
+    """Once the ONNX export exists, the default search encodes the query without torch."""
+    env = _env(db_url)
+    assert _run(["init", "--seed"], env).returncode == 0
+    embedded = _run(["embed"], env)  # exports the ONNX file at first use if needed
+    assert embedded.returncode == 0, embedded.stderr
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['quotes', 'search', 'Greenland is not for sale', '--json']\n"
+        "try:\n    runpy.run_module('quotes.cli', run_name='__main__')\n"
+        "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        f"heavy = [m for m in {HEAVY_MODULES[:4]!r} if m in sys.modules]\n"
+        "print('HEAVY=' + ','.join(heavy), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert "HEAVY=\n" in result.stderr, result.stderr
+    hits = json.loads(result.stdout)
+    assert any("sovereignty" in hit["text"] for hit in hits), hits
+
+
 def test_help_and_add_start_fast(db_url: str) -> None:
     """Whole-process CPU time, best of three (the goal is under 0.5 s on 2 cores).
 

@@ -86,13 +86,20 @@ def test_better_matches_rank_first(cli) -> None:
         '"our sovereignty',
         "%_%",
         "\\",
-        "sovereignty \u0000",
     ],
 )
 def test_hostile_queries_are_text_never_errors(seeded, query: str) -> None:
     result = seeded("search", query, "--json")
     assert result.exit_code == 0, result.output
     assert isinstance(json.loads(result.stdout), list)
+
+
+def test_a_query_with_a_control_character_is_bad_input(seeded) -> None:
+    """One text rule everywhere: NUL is refused in one sentence, not searched or crashed on."""
+    result = seeded("search", "sovereignty \u0000", "--json")
+    assert result.exit_code == 2, result.output
+    assert "control character U+0000" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_operators_in_queries_are_words(seeded) -> None:

@@ -20,7 +20,7 @@ from quotes.ingest.extraction import Candidate, Extraction, extract
 from quotes.records.quotes import add_quote
 from quotes.records.sources import validate_url
 from quotes.store.dates import optional_date
-from quotes.store.models import Speaker
+from quotes.store.models import Speaker, SpeakerAlias
 from quotes.store.normalize import FORBIDDEN
 
 
@@ -47,13 +47,43 @@ def read_article(data: bytes, *, encoding: str = "utf-8", name: str = "the artic
     return text
 
 
-def known_speakers(session: Session) -> list[str]:
-    return list(session.scalars(select(Speaker.name).order_by(Speaker.id)))
+#: ``quotes extract --save`` records candidates at least this confident (see
+#: :mod:`quotes.ingest.extraction.confidence`): a speaker found by a cue, a
+#: label or a carried-over quotation clears it; a pronoun only when one person
+#: of that gender stands out in the sentences before it.
+DEFAULT_MIN_CONFIDENCE = 0.5
+
+
+def known_speakers(session: Session) -> dict[str, str]:
+    """Every name and alias the database knows, mapped to its speaker's name."""
+    names: dict[str, str] = {}
+    for name in session.scalars(select(Speaker.name).order_by(Speaker.id)):
+        names[name] = name
+    aliases = session.execute(
+        select(SpeakerAlias.alias, Speaker.name)
+        .join(Speaker, SpeakerAlias.speaker_id == Speaker.id)
+        .order_by(SpeakerAlias.id)
+    )
+    for alias, name in aliases:
+        names.setdefault(alias, name)
+    return names
 
 
 def extract_article(session: Session | None, text: str) -> Extraction:
-    """The article's quotations, resolving surnames against known speakers too."""
-    return extract(text, known_speakers(session) if session is not None else [])
+    """The article's quotations, resolving names and aliases against known speakers too."""
+    return extract(text, known_speakers(session) if session is not None else {})
+
+
+def check_min_confidence(value: float) -> float:
+    """A ``--min-confidence`` between 0 and 1, else bad input."""
+    if not 0.0 <= value <= 1.0:
+        raise BadInputError(f"--min-confidence {value!r} is not between 0 and 1.")
+    return value
+
+
+def worth_saving(candidate: Candidate, min_confidence: float) -> bool:
+    """Attributed, and at least ``min_confidence`` sure of its speaker."""
+    return candidate.speaker is not None and candidate.confidence >= min_confidence
 
 
 @dataclass
@@ -75,19 +105,24 @@ def save_candidates(
     source_url: str | None = None,
     outlet: str | None = None,
     new_speaker: bool = False,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
 ) -> list[Saved]:
-    """Record every attributed candidate like ``quotes add`` (inside the caller's transaction).
+    """Record attributed candidates like ``quotes add`` (inside the caller's transaction).
 
+    Only candidates with a speaker and a confidence of at least
+    ``min_confidence`` are recorded (0 records every attributed one).
     Everything is validated first, so a bad date or URL writes nothing; a
     speaker name very close to a known one stops the whole save (the
     transaction rolls back) unless ``new_speaker`` is set.
     """
     when = optional_date(date)
     url = validate_url(source_url)
+    check_min_confidence(min_confidence)
     saved: list[Saved] = []
     for candidate in candidates:
-        if candidate.speaker is None:
+        if not worth_saving(candidate, min_confidence):
             continue
+        assert candidate.speaker is not None
         context = _sentence(text, candidate) if candidate.partial else None
         result = add_quote(
             session,

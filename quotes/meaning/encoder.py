@@ -36,6 +36,9 @@ Matrix = npt.NDArray[np.float32]
 VECTOR_DTYPE = np.dtype("<f4")
 
 DEFAULT_BATCH_SIZE = 64
+#: Which runtime encodes: ``auto`` (ONNX for the default model), ``onnx``, ``torch``.
+RUNTIME_ENV = "QUOTES_EMBEDDING_RUNTIME"
+RUNTIMES = ("auto", "onnx", "torch")
 #: Up to this many texts (queries, pole sentences) are encoded on one thread.
 FEW_TEXTS = 8
 
@@ -104,7 +107,7 @@ class SentenceEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-_CACHE: dict[str, SentenceEmbedder] = {}
+_CACHE: dict[str, Embedder] = {}
 _LOCK = threading.Lock()
 
 
@@ -131,20 +134,57 @@ def stored_name(name: str) -> str:
     return str(path.resolve()) if path.exists() else name
 
 
-def load_embedder(name: str | None = None) -> SentenceEmbedder:
+def load_embedder(name: str | None = None, runtime: str | None = None) -> Embedder:
     """The model for ``name`` (or the configured one), loaded once per process.
+
+    The default model runs on ONNX Runtime (quotes.meaning.onnx_encoder: no
+    torch import once its ONNX file exists); any other model, or the default
+    when ``runtime`` (or ``QUOTES_EMBEDDING_RUNTIME``) is ``torch``, runs on
+    sentence-transformers. Both give the same vectors (cosine >= 0.999,
+    tested), so vectors do not record the runtime.
 
     Raises :class:`ModelError` when the name is unknown or the model's files
     are not on this machine: no download is attempted.
     """
     key = stored_name(model_name(name))
+    chosen = runtime_name(runtime)
     with _LOCK:
-        cached = _CACHE.get(key)
+        cached = _CACHE.get(f"{chosen}:{key}")
         if cached is not None:
             return cached
-        embedder = SentenceEmbedder(name=key, model=_load(key))
-        _CACHE[key] = embedder
+        embedder: Embedder | None = None
+        if chosen != "torch":
+            embedder = _onnx_or_none(key)
+        if embedder is None:
+            embedder = SentenceEmbedder(name=key, model=_load(key))
+        _CACHE[f"{chosen}:{key}"] = embedder
         return embedder
+
+
+def runtime_name(runtime: str | None = None) -> str:
+    """``auto`` (ONNX where possible), ``onnx`` or ``torch``."""
+    chosen = (runtime or os.environ.get(RUNTIME_ENV) or "auto").lower()
+    if chosen not in RUNTIMES:
+        raise ModelError(f"unknown embedding runtime {chosen!r}: use one of {', '.join(RUNTIMES)}.")
+    return chosen
+
+
+def _onnx_or_none(key: str) -> Embedder | None:
+    """The ONNX embedder for ``key``, or None (with a one-line notice) to use torch."""
+    from quotes.meaning.onnx_encoder import EXPORTABLE, OnnxUnavailable, load_onnx_embedder
+    from quotes.notices import notice
+
+    if key not in EXPORTABLE:
+        notice(
+            f"model {key} has no ONNX export here; encoding with sentence-transformers "
+            "(slower to start)."
+        )
+        return None
+    try:
+        return load_onnx_embedder(key, resolve_model_path(key))
+    except OnnxUnavailable as exc:
+        notice(f"cannot run {key} on ONNX Runtime ({exc}); using sentence-transformers.")
+        return None
 
 
 def _load(name: str) -> Any:

