@@ -310,6 +310,14 @@ def test_ids_outside_the_integer_range_are_not_found(seeded, value: int) -> None
         seeded("stance", "label", str(value), "--topic", "security", "--stance", "favor"), code=1
     )
     assert f"no quote with id {value}" in message
+    for args in (
+        ["history", str(value)],
+        ["restore", str(value)],
+        ["edit", str(value), "--text", "x"],
+        ["delete", str(value), "--yes"],
+    ):
+        message = _one_line_error(seeded(*args), code=1)
+        assert f"quote {value}" in message and "no " in message, message
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
