@@ -42,11 +42,18 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from encode_cache import encode  # noqa: E402
+
+from quotes.meaning.confidence import reliability  # noqa: E402
 from quotes.meaning.encoder import load_embedder, resolve_model_path  # noqa: E402
+from quotes.meaning.learner import StackedScorer  # noqa: E402
+from quotes.meaning.review import select_for_review  # noqa: E402
 from quotes.meaning.scoring import (  # noqa: E402
     NEUTRAL_BAND,
     LogisticScorer,
+    Poles,
     PrototypeScorer,
     ZeroShotScorer,
     choose_scorer,
@@ -54,6 +61,7 @@ from quotes.meaning.scoring import (  # noqa: E402
     labels_for,
     pole_sentences,
 )
+from quotes.vocabulary import DEFAULT_MIN_CONFIDENCE  # noqa: E402
 
 
 def data_dir() -> Path:
@@ -183,65 +191,161 @@ def setfit_encode(
     return model.encode(texts, **kwargs), model.encode(to_encode, **kwargs)
 
 
+def task_poles(task: Task, embedder: object) -> Poles:
+    """The task's pole sentences and their embeddings, as production builds them."""
+    fav_txt, ag_txt = pole_sentences(task.favor), pole_sentences(task.against)
+    encode = embedder.encode  # type: ignore[attr-defined]
+    return Poles(encode(fav_txt), fav_txt, encode(ag_txt), ag_txt)
+
+
 def row(topic: str, k: int, method: str, values: list[float], n: int) -> None:
     spread = f"{np.std(values):6.3f}" if len(values) > 1 else " " * 6
-    print(f"{topic:12} {k:>3} {method:36} {np.mean(values):7.3f} {spread}  {n} x{len(values)}")
+    middle = f"{np.median(values):7.3f}"
+    mean = np.mean(values)
+    print(f"{topic:12} {k:>3} {method:40} {mean:7.3f} {spread} {middle}  {n} x{len(values)}")
+
+
+def reliability_table(name: str, confidence: np.ndarray, right: np.ndarray) -> None:
+    rows, ece = reliability(confidence, right)
+    print(f"  reliability, {name}: ECE {ece:.3f} over {len(right)} labels")
+    for low, high, count, share in rows:
+        print(f"    confidence {low:.1f}-{high:.1f}: {count:5d} labels, {share:.2f} right")
+
+
+def selective(confidence: np.ndarray, right: np.ndarray, bar: float) -> tuple[float, float]:
+    """(share right among labels at or above the bar, share of labels kept)."""
+    kept = confidence >= bar
+    return (float(right[kept].mean()) if kept.any() else float("nan")), float(kept.mean())
+
+
+def simulate_review(
+    x: np.ndarray,
+    texts: list[str],
+    gold: list[str],
+    poles: Poles,
+    budget: int,
+    seed: int,
+    batch: int = 2,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Labels chosen as ``stance review`` chooses them, answered with the gold labels.
+
+    A random 80 % of the rows (per seed) is the pool a person reviews; each
+    round the current model (zero-shot until 3 labels per pole, then the
+    stacked learner, exactly as production) is fitted on the labels so far,
+    ``select_for_review`` picks ``batch`` quotes (uncertainty = 1 - calibrated
+    confidence; every row is on topic here), and their gold labels (neutral
+    included: a person's neutral answer costs a label too) are added.
+    Returns (labelled rows, scored rows = every other row).
+    """
+    rng = np.random.default_rng(1000 + seed)
+    pool = np.sort(rng.choice(len(gold), int(0.8 * len(gold)), replace=False))
+    zero = ZeroShotScorer.from_poles(poles.favor, poles.against)
+    labelled: list[int] = []
+    while len(labelled) < budget:
+        choice = choose_scorer(
+            zero, x[labelled], [texts[i] for i in labelled], [gold[i] for i in labelled], poles
+        )
+        open_rows = np.setdiff1d(pool, labelled)
+        estimate = choice.scorer.estimate(x[open_rows], [texts[i] for i in open_rows])
+        picked = select_for_review(
+            x[open_rows], 1.0 - estimate.confidence, x[labelled], min(batch, budget - len(labelled))
+        )
+        labelled += [int(open_rows[i]) for i in picked]
+    chosen = np.array(labelled)
+    return chosen, np.setdiff1d(np.arange(len(gold)), chosen)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=10)
-    parser.add_argument("--setfit-draws", type=int, default=3)
+    parser.add_argument("--setfit-draws", type=int, default=0)
+    parser.add_argument("--review-draws", type=int, default=None)
     args = parser.parse_args()
+    review_draws = args.draws if args.review_draws is None else args.review_draws
 
     embedder = load_embedder()
-    print(f"model {embedder.name}; draws {args.draws} (SetFit {args.setfit_draws})")
-    print(f"{'topic':12} {'k':>3} {'method':36} {'F_avg':>7} {'sd':>6}  scored x draws")
+    print(
+        f"model {embedder.name}; draws {args.draws} (SetFit {args.setfit_draws}); {load_average()}"
+    )
+    print(
+        f"{'topic':12} {'k':>3} {'method':40} {'F_avg':>7} {'sd':>6} {'median':>7}  scored x draws"
+    )
+    bar = DEFAULT_MIN_CONFIDENCE
     for task in TASKS:
         texts, gold = load(task)
-        x = embedder.encode(texts)
-        fav_txt, ag_txt = pole_sentences(task.favor), pole_sentences(task.against)
-        fav, ag = embedder.encode(fav_txt), embedder.encode(ag_txt)
+        x = encode(embedder, texts)
+        poles = task_poles(task, embedder)
+        fav, ag = poles.favor, poles.against
+        fav_txt, ag_txt = poles.favor_texts, poles.against_texts
         counts = {label: gold.count(label) for label in ("favor", "against", "neutral")}
         print(f"# {task.name}: {len(gold)} rows {counts}")
         zero = ZeroShotScorer.from_poles(fav, ag)
         for band in (0.0, NEUTRAL_BAND, 0.1):
             value = f_avg(gold, labels_for(zero.score(x), band))
             row(task.name, 0, f"zero-shot band {band}", [value], len(gold))
+        estimate = zero.estimate(x, texts)
+        right = np.array([g == p for g, p in zip(gold, estimate.labels, strict=True)])
+        reliability_table("zero-shot", estimate.confidence, right)
+        share, coverage = selective(estimate.confidence, right, bar)
+        print(
+            f"  zero-shot at the default bar {bar}: {share:.3f} right, covering {coverage:.3f} "
+            f"(all labels: {right.mean():.3f} right)"
+        )
         for k in (3, 5, 20):
             results: dict[str, list[float]] = {}
             seconds: list[float] = []
-            picked: list[bool] = []
-            methods: set[str] = set()
+            learned_conf: list[np.ndarray] = []
+            learned_right: list[np.ndarray] = []
             for seed in range(args.draws):
                 labelled, scored = draw(gold, k, seed)
                 y = [gold[i] == "favor" for i in labelled]
                 sg = [gold[i] for i in scored]
                 labels = [gold[i] for i in labelled]
-                choice = choose_scorer(zero, x[labelled], labels, fav, ag)
-                assert choice.learned_cv is not None and choice.zero_shot_cv is not None
-                gate_learned = choice.learned_cv > choice.zero_shot_cv
-                picked.append(gate_learned)
-                methods.add(choice.scorer.method)
+                lt = [texts[i] for i in labelled]
+                st = [texts[i] for i in scored]
+                choice = choose_scorer(zero, x[labelled], lt, labels, poles)
                 logistic = LogisticScorer.fit(x[labelled], y, fav, ag)
                 candidates = {
                     f"zero-shot band {NEUTRAL_BAND} (same rows)": (zero, NEUTRAL_BAND),
                     "logistic (labels only)": (LogisticScorer.fit(x[labelled], y), NEUTRAL_BAND),
-                    "logistic + poles, band 0": (logistic, 0.0),
-                    "logistic + poles": (logistic, NEUTRAL_BAND),
+                    "logistic + poles (previous production)": (logistic, NEUTRAL_BAND),
                     "prototypes + poles": (
                         PrototypeScorer.fit(x[labelled], y, fav, ag),
                         NEUTRAL_BAND,
                     ),
-                    "CV gate: zero-shot or logistic": (
-                        choice.scorer if gate_learned else zero,
-                        NEUTRAL_BAND,
-                    ),
-                    "production (what stance assign does)": (choice.scorer, NEUTRAL_BAND),
                 }
                 for name, (scorer, band) in candidates.items():
                     scores = scorer.score(x[scored])
                     results.setdefault(name, []).append(f_avg(sg, labels_for(scores, band)))
+                words_only = StackedScorer.fit(
+                    x[labelled] * 0, lt, labels, (fav * 0, fav_txt), (ag * 0, ag_txt)
+                )
+                value = f_avg(sg, words_only.estimate(x[scored] * 0, st).labels)
+                results.setdefault("stacked, TF-IDF only (no embeddings)", []).append(value)
+                production = choice.scorer.estimate(x[scored], st)
+                results.setdefault("stacked + poles (production)", []).append(
+                    f_avg(sg, production.labels)
+                )
+                learned_conf.append(production.confidence)
+                learned_right.append(
+                    np.array([g == p for g, p in zip(sg, production.labels, strict=True)])
+                )
+                if seed < review_draws:
+                    chosen, rest = simulate_review(x, texts, gold, poles, 2 * k, seed)
+                    reviewed = choose_scorer(
+                        zero,
+                        x[chosen],
+                        [texts[i] for i in chosen],
+                        [gold[i] for i in chosen],
+                        poles,
+                    )
+                    value = f_avg(
+                        [gold[i] for i in rest],
+                        reviewed.scorer.estimate(x[rest], [texts[i] for i in rest]).labels,
+                    )
+                    results.setdefault(f"{2 * k} reviewed labels (review_candidates)", []).append(
+                        value
+                    )
                 if seed < args.setfit_draws:
                     started = time.perf_counter()
                     train_texts = [texts[i] for i in labelled] + fav_txt + ag_txt
@@ -255,11 +359,23 @@ def main() -> None:
                     seconds.append(time.perf_counter() - started)
             for name, values in results.items():
                 row(task.name, k, name, values, len(gold) - 2 * k)
-            print(f"  (production used: {', '.join(sorted(methods))}; the CV gate picked")
-            print(f"   the logistic model in {sum(picked)} of {len(picked)} draws)")
+            conf, hit = np.concatenate(learned_conf), np.concatenate(learned_right)
+            share, coverage = selective(conf, hit, bar)
+            _, ece = reliability(conf, hit)
+            print(
+                f"  stacked at the default bar {bar}: {share:.3f} right, covering {coverage:.3f}; "
+                f"ECE {ece:.3f}"
+            )
             if seconds:
                 print(f"  (SetFit-style tuning + encoding: {np.mean(seconds):.0f} s per draw)")
         sys.stdout.flush()
+
+
+def load_average() -> str:
+    import os
+
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
 
 
 if __name__ == "__main__":

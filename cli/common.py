@@ -1,9 +1,9 @@
-"""Shared CLI pieces: the --db option, error handling, one session per command.
+"""Shared CLI pieces: the --db option, error handling, the API object per command.
 
 Every command accepts ``--db`` itself (so it may come after the sub-command
 name) and the root callback accepts it too (before the name); the innermost
 value wins. Library errors become exit codes in :class:`QuotesGroup`, so a
-command body is only: parse, call one library function, render.
+command body is only: parse, call one public-API method (:mod:`quotes.api`), render.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -28,6 +28,9 @@ from quotes.exports.csv_safety import CsvStyle
 from quotes.exports.files import forget_inputs
 from quotes.notices import LOGGER_NAME as NOTICE_LOGGER
 from quotes.store.engine import Database, checkpoint_all, open_database
+
+if TYPE_CHECKING:
+    from quotes.api import QuotesDatabase
 
 
 class _CurrentConsole:
@@ -89,7 +92,23 @@ def fail(message: str, code: int = 1) -> None:
 
 
 class QuotesGroup(TyperGroup):
-    """The root command group: turns library errors into messages and exit codes."""
+    """The root command group: turns library errors into messages and exit codes,
+    and tidies every command's help (:mod:`quotes.cli.help_text`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .help_text import tidy
+
+        tidy(self)
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        # Typer adds the completion options after __init__: tidy them here.
+        from .help_text import tidy_param
+
+        params = super().get_params(ctx)
+        for param in params:
+            tidy_param(param)
+        return params
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
@@ -212,6 +231,17 @@ def session(db: str | None, *, write: bool = False) -> Iterator[Session]:
     """The command's one transaction."""
     with database(db, create=write).session(write=write) as active:
         yield active
+
+
+def open_db(db: str | None, *, migrate: bool = True, create: bool = False) -> QuotesDatabase:
+    """The public API on the database the command should use.
+
+    As for :func:`database`, only commands that record something pass
+    ``create=True``; the others refuse a missing database instead of creating one.
+    """
+    from quotes.api import open as open_quotes
+
+    return open_quotes(db_target(db), migrate=migrate, create=create)
 
 
 def echo_json(document: Any) -> None:

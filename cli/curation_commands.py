@@ -23,8 +23,8 @@ from quotes.records.quote_edits import (
     restore_quote,
 )
 from quotes.records.quotes import get_quote, load_quotes, quote_to_dict
-from quotes.records.speaker_edits import add_role, edit_speaker
-from quotes.records.topic_edits import edit_topic
+from quotes.records.speaker_edits import add_role, edit_speaker, speaker_history
+from quotes.records.topic_edits import edit_topic, topic_history
 
 from . import meaning_commands, speaker_commands, topic_commands
 from .common import DbOption, JsonOption, console, echo_json, err_console, fail, say, session
@@ -180,11 +180,43 @@ def history(quote_id: QuoteId, json: JsonOption = False, db: DbOption = None) ->
     """
     with session(db) as active:
         versions = [v.to_dict() for v in quote_history(active, quote_id)]
+    _print_versions(versions, f"Quote {quote_id}", json)
+
+
+def speaker_history_command(
+    name: Annotated[str, typer.Argument(help="A name the speaker is known by.")],
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """A speaker's earlier versions: edits and roles added.
+
+    Example: quotes speakers history "Mette Frederiksen"
+    """
+    with session(db) as active:
+        versions = [v.to_dict() for v in speaker_history(active, name)]
+    _print_versions(versions, f"Speaker {name}", json)
+
+
+def topic_history_command(
+    name: Annotated[str, typer.Argument(help="The topic's name.")],
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """A topic's earlier descriptions and poles.
+
+    Example: quotes topics history tariffs
+    """
+    with session(db) as active:
+        versions = [v.to_dict() for v in topic_history(active, name)]
+    _print_versions(versions, f"Topic {name}", json)
+
+
+def _print_versions(versions: list[dict[str, Any]], what: str, json: bool) -> None:
     if json:
         echo_json(versions)
         return
     if not versions:
-        say(f"Quote {quote_id} has no earlier versions.")
+        say(f"{what} has no earlier versions.")
         return
     table = Table("#", "action", "when (UTC)", "what changed", show_lines=True)
     for version in versions:
@@ -365,4 +397,6 @@ def register(app: typer.Typer) -> None:
     topic_commands.app.command("edit")(edit_topic_command)
     speaker_commands.app.command("edit")(edit_speaker_command)
     speaker_commands.app.command("role")(role_command)
+    speaker_commands.app.command("history")(speaker_history_command)
+    topic_commands.app.command("history")(topic_history_command)
     meaning_commands.stance_app.command("unlabel")(unlabel_command)

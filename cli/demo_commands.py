@@ -10,7 +10,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from quotes.records.reported import as_said
+
 from .common import console, db_target, say
+from .wording import counted, plural
 
 _SHOWN_CHARS = 150
 
@@ -51,7 +54,8 @@ def _print_clusters(clusters: dict[str, list[dict[str, Any]]]) -> None:
             example = ""
             if quote:
                 who = f"#{quote['id']} {escape(quote['speaker'])}"
-                example = f"\n[dim]{who}:[/] “{escape(_short(quote['text']))}”"
+                said = as_said(_short(quote["text"]), quote["kind"])
+                example = f"\n[dim]{who}:[/] {escape(said)}"
             table.add_row(
                 str(group["group"]),
                 group["stance"],
@@ -80,31 +84,28 @@ def demo(
 ) -> None:
     """The main job on a demo database (default ./quotes-demo.db, never $QUOTES_DATABASE_URL):
     seed, embed, assign stances, search, cluster and chart a timeline."""
+    from quotes.api import open as open_quotes
     from quotes.demo import (
         DEFAULT_DEMO_DB,
         SEARCH_QUERY,
         chart_paths,
-        demo_clusters,
-        demo_search,
         demo_timeline,
         load_demo_data,
     )
-    from quotes.meaning.stance import assign_stances
-    from quotes.meaning.vectors import embed_missing
     from quotes.records.topics import default_topics
-    from quotes.store.engine import open_database
 
     from .meaning_commands import embedding_progress
     from .render import quotes_table
-    from .timeline_commands import timeline_table
+    from .timeline_commands import shifts_table, timeline_table
 
     started = time.perf_counter()
-    target = open_database(db_target(db) or DEFAULT_DEMO_DB)
+    quotes_db = open_quotes(db_target(db) or DEFAULT_DEMO_DB)
+    target = quotes_db.database
     png, html = chart_paths(output_dir)  # after opening: a chart may not be the database
 
     _step(1, "Load the seed quotations and the ParlEE sample")
     counts = load_demo_data(target)
-    say(f"Database: {target.url.render_as_string(hide_password=True)}")
+    say(f"Database: {quotes_db.url}")
     say(
         f"Seed article: {counts.article_added} added, {counts.article_existing} already present; "
         f"ParlEE sample (UK Commons 2009-2014): {counts.sample_added} added, "
@@ -114,40 +115,57 @@ def demo(
     _step(2, "Embed")
     clock = time.perf_counter()
     with embedding_progress() as progress:
-        embedded = embed_missing(target, progress=progress)
+        embedded = quotes_db.embed(progress=progress)
     say(
-        f"{embedded.pending} quotes embedded with {embedded.model} "
-        f"({embedded.encoded} texts encoded) in {time.perf_counter() - clock:.1f} s; "
-        f"{embedded.total} quotes have vectors."
+        f"{counted(embedded.pending, 'quote')} embedded with {embedded.model} "
+        f"({counted(embedded.encoded, 'text')} encoded) in {time.perf_counter() - clock:.1f} s; "
+        f"{counted(embedded.total, 'quote')} {plural(embedded.total, 'has', 'have')} vectors."
     )
 
     _step(3, "Assign topics and stances")
     clock = time.perf_counter()
     with embedding_progress("Assigning") as progress:
-        assigned = assign_stances(target, progress=progress)
+        assigned = quotes_db.assign_stances(progress=progress)
     for outcome in assigned.topics:
         counts_text = ", ".join(f"{k} {v}" for k, v in sorted(outcome.counts.items()))
-        say(f"{outcome.topic}: {outcome.linked} quotes ({counts_text}) by {outcome.method}")
+        say(
+            f"{outcome.topic}: {counted(outcome.linked, 'quote')} ({counts_text}) "
+            f"by {outcome.method}"
+        )
     say(f"Assigned in {time.perf_counter() - clock:.1f} s.")
 
     _step(4, f'Hybrid search for "{SEARCH_QUERY}"')
-    hits = demo_search(target)
+    hits = [h.to_dict() for h in quotes_db.search(SEARCH_QUERY, mode="hybrid", limit=5)]
     console.print(quotes_table(hits, title=f"Top {len(hits)} for {SEARCH_QUERY} (hybrid)"))
 
     _step(5, "Stance groups per default topic")
-    _print_clusters(demo_clusters(target, [t["name"] for t in default_topics()]))
+    _print_clusters(
+        {t["name"]: [g.to_dict() for g in quotes_db.cluster(t["name"])] for t in default_topics()}
+    )
 
     _step(6, "Timeline of the most-quoted speakers")
     result = demo_timeline(target, png, html, speakers=speakers)
     if result is None:
-        say("No quotes have a stance yet: no timeline to draw.")
+        say(
+            "No quote has a stance that counts yet (a person's label, or an automatic one "
+            "at the default confidence bar): no timeline to draw. "
+            "Label some with `quotes stance review --topic T`."
+        )
     else:
         console.print(timeline_table(result.timeline))
         topic = result.timeline.topic
+        if result.timeline.below_bar:
+            say(
+                f"{result.timeline.below_bar} quotes whose automatic stance is below confidence "
+                f"{result.timeline.min_confidence:.2f} are left out."
+            )
         say(
-            f"{len(result.shifts)} stance shifts between years for these speakers "
+            f"{len(result.shifts)} stance shifts between years for these speakers that rest "
+            "on enough confident evidence "
             f"(every speaker: `quotes shifts --topic {topic} --by year`)."
         )
+        if result.shifts:
+            console.print(shifts_table(result.shifts))
         say(f"Wrote {result.png.resolve()}")
         say(f"Wrote {result.html.resolve()}")
     say(f"Demo finished in {time.perf_counter() - started:.1f} s.")

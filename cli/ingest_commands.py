@@ -20,8 +20,10 @@ from .common import (
     db_target,
     echo_json,
     err_console,
+    open_db,
     say,
 )
+from .wording import counted, plural
 
 if TYPE_CHECKING:
     from quotes.ingest.importing.run import ImportSummary, Progress
@@ -82,24 +84,23 @@ def import_command(
     db: DbOption = None,
 ) -> None:
     """Import statements from a file; rows that fail are reported with their line."""
-    from quotes.ingest.importing.run import ImportOptions, import_file
-
-    options = ImportOptions(
-        format=format,
-        header=not no_header,
-        mapping=tuple(map or ()),
-        date_format=date_format,
-        encoding=encoding,
-        rejects=rejects,
-        dry_run=dry_run,
-        strict=strict,
-        batch_size=batch_size,
-        raw_cells=raw_cells,
-        bom=bom,
-    )
-    target = database(db, create=not dry_run)
+    quotes_db = open_db(db, create=not dry_run)
     with _ProgressBar(enabled=err_console.is_terminal) as bar:
-        summary = import_file(target, file, options, progress=bar.update)
+        summary = quotes_db.import_file(
+            sys.stdin.buffer if file == "-" else file,
+            format=format,
+            header=not no_header,
+            mapping=map or (),
+            date_format=date_format,
+            encoding=encoding,
+            rejects=rejects,
+            dry_run=dry_run,
+            strict=strict,
+            batch_size=batch_size,
+            raw_cells=raw_cells,
+            bom=bom,
+            progress=bar.update,
+        )
     if json:
         echo_json(summary.to_dict())
     else:
@@ -111,12 +112,13 @@ def _print_summary(summary: ImportSummary, rejects: Path | None) -> None:
     added = "would be added" if summary.dry_run else "added"
     rate = f", {summary.rows / summary.seconds:,.0f} rows/s" if summary.seconds > 0 else ""
     say(
-        f"{verb} {summary.file}: {summary.added:,} {added}, {summary.merged:,} merged "
-        f"duplicates, {summary.rejected:,} rejected ({summary.rows:,} rows in "
+        f"{verb} {summary.file}: {summary.added:,} {added}, "
+        f"{counted(summary.merged, 'merged duplicate', separators=True)}, "
+        f"{summary.rejected:,} rejected ({counted(summary.rows, 'row', separators=True)} in "
         f"{summary.seconds:.1f} s{rate})."
     )
     if summary.speakers_created:
-        say(f"New speakers: {summary.speakers_created:,}.")
+        say(f"New {plural(summary.speakers_created, 'speaker')}: {summary.speakers_created:,}.")
     if summary.rows == 0:
         say("The file has no data rows.")
     for item in summary.rejects[:SHOWN_REJECTS]:
@@ -124,7 +126,8 @@ def _print_summary(summary: ImportSummary, rejects: Path | None) -> None:
     if summary.rejected > SHOWN_REJECTS:
         where = f"all in {rejects}" if rejects else "pass --rejects FILE to get them all"
         err_console.print(
-            f"... and {summary.rejected - SHOWN_REJECTS:,} more rejected rows ({where}).",
+            f"... and {summary.rejected - SHOWN_REJECTS:,} more rejected "
+            f"{plural(summary.rejected - SHOWN_REJECTS, 'row')} ({where}).",
             markup=False,
         )
     _print_similar(summary.similar_speakers, rejects)

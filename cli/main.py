@@ -19,7 +19,10 @@ from . import (
     demo_commands,
     ingest_commands,
     meaning_commands,
+    position_commands,
     quote_commands,
+    review_commands,
+    serve_commands,
     speaker_commands,
     timeline_commands,
     topic_commands,
@@ -32,7 +35,6 @@ app = typer.Typer(
     help="Record what leaders say, find it again, and follow their stances over time.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -60,10 +62,13 @@ def main(
 quote_commands.register(app)
 ingest_commands.register(app)
 meaning_commands.register(app)
+review_commands.register(meaning_commands.stance_app)
 timeline_commands.register(app)
+position_commands.register(app)
 demo_commands.register(app)
 curation_commands.register(app)
 db_commands.register(app)
+serve_commands.register(app)
 app.add_typer(db_commands.app, name="db")
 app.add_typer(speaker_commands.app, name="speakers")
 app.add_typer(topic_commands.app, name="topics")

@@ -26,12 +26,13 @@ from .common import (
     DbOption,
     JsonOption,
     console,
-    database,
     echo_json,
     err_console,
+    open_db,
     remember_db,
     say,
 )
+from .wording import counted, plural
 
 ModelOption = Annotated[
     str | None,
@@ -48,9 +49,11 @@ ProgressCallback = Callable[[int, int], None]
 
 
 @contextmanager
-def embedding_progress(what: str = "Embedding") -> Iterator[ProgressCallback | None]:
+def embedding_progress(
+    what: str = "Embedding", *, enabled: bool = True
+) -> Iterator[ProgressCallback | None]:
     """A progress bar (rows/s, ETA) on a terminal; nothing when output is redirected."""
-    if not sys.stderr.isatty():
+    if not enabled or not sys.stderr.isatty():
         yield None
         return
     from rich.text import Text
@@ -88,15 +91,14 @@ def embed(
     """Compute the missing embeddings (identical texts once; progress bar on a terminal)."""
     import time
 
-    from quotes.meaning.vectors import embed_missing
-
-    target = database(db)
     started = time.perf_counter()
     with embedding_progress() as progress:
-        report = embed_missing(target, model=model, batch_size=batch_size, progress=progress)
+        report = open_db(db).embed(model=model, batch_size=batch_size, progress=progress)
     if report.nothing_to_do:
         say(
-            f"Nothing to embed: all {report.total} quotes have {report.model} vectors."
+            f"Nothing to embed: {'the' if report.total == 1 else 'all'} "
+            f"{counted(report.total, 'quote')} {plural(report.total, 'has', 'have')} "
+            f"{report.model} {plural(report.total, 'vector')}."
             if report.total
             else "Nothing to embed: the database has no quotes yet."
         )
@@ -104,10 +106,11 @@ def embed(
     seconds = time.perf_counter() - started
     rate = report.pending / max(report.seconds, 1e-9)
     say(
-        f"Embedded {report.pending} quotes with {report.model} "
-        f"({report.encoded} texts encoded, {report.copied} identical texts reused) "
+        f"Embedded {counted(report.pending, 'quote')} with {report.model} "
+        f"({counted(report.encoded, 'text')} encoded, "
+        f"{counted(report.copied, 'identical text')} reused) "
         f"in {seconds:.1f} s, {rate:,.0f} quotes/s once the model was loaded; "
-        f"{report.total} quotes have vectors."
+        f"{counted(report.total, 'quote')} {plural(report.total, 'has', 'have')} vectors."
     )
 
 
@@ -129,13 +132,10 @@ def assign_command(
     db: DbOption = None,
 ) -> None:
     """Link quotes to the topics they are about and score their stance on each."""
-    from quotes.meaning.stance import assign_stances
-
     with embedding_progress() as progress:
-        report = assign_stances(database(db), topic=topic, progress=progress)
+        report = open_db(db).assign_stances(topic=topic, progress=progress)
     if json:
-        topics = [t.__dict__ for t in report.topics]
-        echo_json({"model": report.model, "quotes": report.quotes, "topics": topics})
+        echo_json(report.to_dict())
         return
     if report.nothing_to_do:
         say(f"Nothing to assign: {report.nothing_because}.")
@@ -156,7 +156,10 @@ def assign_command(
             f"+{t.links_added}/-{t.links_removed} links, {t.assessed} scores",
         )
     console.print(table)
-    say(f"Assigned {len(report.topics)} topics over {report.quotes} quotes with {report.model}.")
+    say(
+        f"Assigned {counted(len(report.topics), 'topic')} over "
+        f"{counted(report.quotes, 'quote')} with {report.model}."
+    )
 
 
 @stance_app.command("label")
@@ -167,10 +170,7 @@ def label_command(
     db: DbOption = None,
 ) -> None:
     """Record a person's stance label; it wins over the automatic one and teaches it."""
-    from quotes.meaning.stance import label_stance
-
-    with database(db).session(write=True) as active:
-        result = label_stance(active, quote_id, topic, stance)
+    result = open_db(db).label(quote_id, topic, stance)
     was = f" (was {result.replaced})" if result.replaced and result.replaced != result.label else ""
     say(f"Quote {result.quote_id} is {result.label} on {result.topic}{was}.")
     err_console.print("Run `quotes stance assign` to let the labels teach the topic.", markup=False)
@@ -182,15 +182,20 @@ def cluster(
     k: Annotated[
         int | None, typer.Option("--k", help="Number of groups (default: chosen).")
     ] = None,
+    min_confidence: Annotated[
+        float,
+        typer.Option(
+            "--min-confidence",
+            help="Leave out quotes whose only stance is automatic with a confidence below "
+            "this (0 to 1; 0 keeps all); a person's label always counts.",
+        ),
+    ] = 0.0,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Group a topic's quotes by stance and describe each group."""
-    from quotes.meaning.clusters import cluster_topic
-
-    with database(db).session() as active:
-        groups = cluster_topic(active, topic, speaker=speaker, k=k)
-    documents = [g.to_dict(i) for i, g in enumerate(groups, start=1)]
+    groups = open_db(db).cluster(topic, speaker=speaker, k=k, min_confidence=min_confidence)
+    documents = [g.to_dict() for g in groups]
     if json:
         echo_json(documents)
         return
@@ -210,10 +215,15 @@ def _print_group(group: dict[str, Any]) -> None:
     )
     if group["terms"]:
         console.print(f"  [dim]terms:[/] {escape(', '.join(group['terms']))}")
+    from quotes.records.reported import as_said
+
     for quote in group["quotes"]:
+        how = "label" if quote["method"] == "manual" else "auto"
+        if quote["method"] != "manual" and quote["confidence"] is not None:
+            how += f" {quote['confidence']:.2f}"
         console.print(
             f"  #{quote['id']} {escape(quote['speaker'])} {quote['date'] or ''} "
-            f"({quote['score']:+.2f}): “{escape(quote['text'])}”"
+            f"({quote['score']:+.2f}, {how}): {escape(as_said(quote['text'], quote['kind']))}"
         )
 
 

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 import typer
 from rich.markup import escape
 
 from quotes.errors import BadInputError
-from quotes.ingest.seeding import load_seed_quotes
-from quotes.records.quotes import add_quote, get_quote, quote_to_dict
-from quotes.records.topics import install_default_topics
-from quotes.search.filters import QuoteFilters
-from quotes.search.query import prepare_search, search
+from quotes.search.query import DEFAULT_MIN_MATCH
 
 from .common import (
     BomOption,
@@ -24,12 +20,13 @@ from .common import (
     RawCellsOption,
     console,
     csv_style,
-    database,
     echo_json,
     err_console,
+    open_db,
     say,
 )
 from .render import print_quote_detail, quotes_table, write_csv
+from .wording import counted
 
 SpeakerFilter = Annotated[
     str | None, typer.Option("--speaker", help="Only this speaker (any alias).")
@@ -41,6 +38,14 @@ SinceFilter = Annotated[
 UntilFilter = Annotated[
     str | None, typer.Option("--until", help="Up to this date, inclusive of the whole period.")
 ]
+StanceConfidence = Annotated[
+    float,
+    typer.Option(
+        "--min-confidence",
+        help="With --stance: count an automatic stance only at this confidence or above "
+        "(0 to 1; a person's label always counts).",
+    ),
+]
 
 
 def init(
@@ -50,14 +55,12 @@ def init(
     db: DbOption = None,
 ) -> None:
     """Create or migrate the database and install the default topics."""
-    target = database(db, create=True)
-    with target.session(write=True) as active:
-        created = install_default_topics(active)
-        seeded = load_seed_quotes(active) if seed else None
-    say(f"Database ready: {target.url.render_as_string(hide_password=True)}")
+    done = open_db(db, create=True).init(seed=seed)
+    created = done.topics_created
+    say(f"Database ready: {done.url}")
     say(f"Default topics installed: {', '.join(created) if created else 'already present'}")
-    if seeded is not None:
-        say(f"Seed quotes: {seeded.added} added, {seeded.existing} already present.")
+    if done.seeds_added is not None:
+        say(f"Seed quotes: {done.seeds_added} added, {done.seeds_existing} already present.")
 
 
 def _read_text(text: str) -> str:
@@ -89,30 +92,38 @@ def add(
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Record one statement and print its id (an existing id for a repeat)."""
-    with database(db, create=True).session(write=True) as active:
-        result = add_quote(
-            active,
-            _read_text(text),
-            speaker,
-            date=date,
-            source_url=source,
-            outlet=outlet,
-            context=context,
-            topics=topic or [],
-            new_speaker=new_speaker,
-            kind="paraphrase" if paraphrase else "quote",
-        )
-        document = quote_to_dict(get_quote(active, result.quote_id))
+    """Record one statement and print its id.
+
+    On a terminal it says "Added quote 19"; piped, it prints the bare id (an
+    existing id for a repeat), and with --json the whole quote.
+    """
+    result = open_db(db, create=True).add(
+        _read_text(text),
+        speaker,
+        date=date,
+        source=source,
+        outlet=outlet,
+        context=context,
+        topics=topic or [],
+        paraphrase=paraphrase,
+        new_speaker=new_speaker,
+    )
     if json:
-        echo_json({**document, "created": result.created})
+        echo_json(result.to_dict())
         return
-    typer.echo(result.quote_id)
+    attached = "; new source attached" if result.source_attached else ""
+    if sys.stdout.isatty():  # a person reads it: a sentence
+        say(
+            f"Added quote {result.id}."
+            if result.created
+            else f"Already recorded as quote {result.id}{attached}."
+        )
+    else:  # a script reads it: the bare id
+        typer.echo(result.id)
+        if not result.created:
+            err_console.print(f"Already recorded as quote {result.id}{attached}.", markup=False)
     if result.speaker_created:
-        err_console.print(f"New speaker: {result.speaker}", markup=False)
-    if not result.created:
-        attached = "; new source attached" if result.source_attached else ""
-        err_console.print(f"Already recorded as quote {result.quote_id}{attached}.", markup=False)
+        err_console.print(f"New speaker: {result.quote.speaker}", markup=False)
 
 
 def show(
@@ -121,8 +132,7 @@ def show(
     db: DbOption = None,
 ) -> None:
     """Show one quote with its sources, topics and stances."""
-    with database(db).session() as active:
-        document = quote_to_dict(get_quote(active, quote_id))
+    document = open_db(db).get(quote_id).to_dict()
     if json:
         echo_json(document)
     else:
@@ -138,6 +148,7 @@ def search_command(
     ] = None,
     since: SinceFilter = None,
     until: UntilFilter = None,
+    min_confidence: StanceConfidence = 0.0,
     mode: Annotated[
         str | None,
         typer.Option(
@@ -146,6 +157,15 @@ def search_command(
         ),
     ] = None,
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many results.")] = 20,
+    min_match: Annotated[
+        float | None,
+        typer.Option(
+            "--min-match",
+            help="Semantic and hybrid: the least cosine similarity to the query "
+            f"(default {DEFAULT_MIN_MATCH:.2f}; -1 keeps everything).",
+            show_default=False,
+        ),
+    ] = None,
     json: JsonOption = False,
     csv: CsvOption = False,
     raw_cells: RawCellsOption = False,
@@ -153,25 +173,42 @@ def search_command(
     db: DbOption = None,
 ) -> None:
     """Search statements by words (best matches first)."""
-    filters = QuoteFilters(speaker=speaker, topic=topic, stance=stance, since=since, until=until)
-    target = database(db)
-    if mode != "text":
-        from .meaning_commands import embedding_progress
+    from .meaning_commands import embedding_progress
 
-        with embedding_progress() as progress:
-            mode = prepare_search(target, mode, progress)
-    with target.session() as active:
-        hits = [h.to_dict() for h in search(active, query, filters=filters, mode=mode, limit=limit)]
+    with embedding_progress(enabled=mode != "text") as progress:
+        found = open_db(db).search(
+            query,
+            speaker=speaker,
+            topic=topic,
+            stance=stance,
+            since=since,
+            until=until,
+            mode=mode,
+            limit=limit,
+            min_confidence=min_confidence,
+            min_match=min_match,
+            progress=progress,
+        )
+    hits = [h.to_dict() for h in found]
     if json:
         echo_json(hits)
     elif csv:
-        rows = [{**h, "topics": ";".join(h["topics"])} for h in hits]
+        from quotes.exports.export import csv_row
+
+        rows = [{**h, **csv_row(h)} for h in hits]
         columns = ["rank", "match", "id", "speaker", "date", "kind", "text", "topics"]
-        write_csv(rows, columns, csv_style(raw_cells, bom))
+        write_csv(
+            rows, [*columns, "stance", "auto_stance", "auto_confidence"], csv_style(raw_cells, bom)
+        )
+    elif not hits and mode not in (None, "text"):
+        least = DEFAULT_MIN_MATCH if min_match is None else min_match
+        say(f"No close matches for {query} (least similarity {least:.2f}; see --min-match).")
     elif not hits:
         say(f"No statements match {query}.")
     else:
-        console.print(quotes_table(hits, title=f"{len(hits)} results for {escape(query)}"))
+        console.print(
+            quotes_table(hits, title=f"{counted(len(hits), 'result')} for {escape(query)}")
+        )
 
 
 def export(
@@ -183,6 +220,7 @@ def export(
         str | None,
         typer.Option("--stance", help="Only quotes with this stance (favor, against, neutral)."),
     ] = None,
+    min_confidence: StanceConfidence = 0.0,
     format: Annotated[
         str,
         typer.Option("--format", help="csv, jsonl or parquet (parquet needs the 'parquet' extra)."),
@@ -195,13 +233,32 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Export every matching quote with its speaker, sources, topics and stances."""
-    from quotes.exports.export import export_quotes
+    destination = output if output is not None else _stdout_for(format)
+    count = open_db(db).export(
+        destination,
+        format=format,
+        speaker=speaker,
+        topic=topic,
+        stance=stance,
+        since=since,
+        until=until,
+        min_confidence=min_confidence,
+        csv_style=csv_style(raw_cells, bom),
+    )
+    if not isinstance(destination, Path):
+        destination.flush()
+    else:
+        err_console.print(f"Wrote {counted(count, 'quote')} to {output}.", markup=False)
 
-    filters = QuoteFilters(speaker=speaker, topic=topic, stance=stance, since=since, until=until)
-    with database(db).session() as active:
-        count = export_quotes(active, filters, format, output, csv_style(raw_cells, bom))
-    if output is not None:
-        err_console.print(f"Wrote {count} quotes to {output}.", markup=False)
+
+def _stdout_for(fmt: str) -> IO[str] | IO[bytes]:
+    """Standard output as the format needs it: text, or bytes for parquet (never a terminal)."""
+    if fmt.strip().lower() != "parquet":
+        return sys.stdout
+    if sys.stdout.isatty():
+        raise BadInputError("parquet is binary: give --output FILE or redirect stdout.")
+    sys.stdout.flush()
+    return sys.stdout.buffer
 
 
 def register(app: typer.Typer) -> None:

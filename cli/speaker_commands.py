@@ -8,8 +8,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from quotes.records.speakers import add_alias, add_speaker, list_speakers, merge_speakers
-
 from .common import (
     BomOption,
     CsvOption,
@@ -19,11 +17,12 @@ from .common import (
     console,
     csv_style,
     echo_json,
+    open_db,
     remember_db,
     say,
-    session,
 )
 from .render import write_csv
+from .wording import counted
 
 app = typer.Typer(help="Speakers and the names they are known by.", no_args_is_help=True)
 
@@ -43,8 +42,7 @@ def list_command(
     bom: BomOption = False,
 ) -> None:
     """List speakers with aliases, roles and quote counts."""
-    with session(db) as active:
-        rows = [s.__dict__ for s in list_speakers(active)]
+    rows = [s.to_dict() for s in open_db(db).speakers.list()]
     if json:
         echo_json(rows)
     elif csv:
@@ -86,20 +84,17 @@ def add_command(
     db: DbOption = None,
 ) -> None:
     """Add a speaker with aliases and a role."""
-    with session(db, write=True) as active:
-        speaker = add_speaker(
-            active,
-            name,
-            aliases=alias or [],
-            role=role,
-            organisation=organisation,
-            role_from=role_from,
-            role_to=role_to,
-            country=country,
-            party=party,
-            wikidata_id=wikidata,
-        )
-        shown = speaker.name
+    shown = open_db(db, create=True).speakers.add(
+        name,
+        aliases=alias or (),
+        role=role,
+        organisation=organisation,
+        role_from=role_from,
+        role_to=role_to,
+        country=country,
+        party=party,
+        wikidata=wikidata,
+    )
     say(f"Added speaker {shown}.")
 
 
@@ -110,8 +105,7 @@ def alias_command(
     db: DbOption = None,
 ) -> None:
     """Make ALIAS another name of speaker NAME (case-insensitive)."""
-    with session(db, write=True) as active:
-        shown = add_alias(active, name, alias).name
+    shown = open_db(db, create=True).speakers.alias(name, alias)
     say(f"{alias} now resolves to {shown}.")
 
 
@@ -122,10 +116,9 @@ def merge_command(
     db: DbOption = None,
 ) -> None:
     """Move every quote and alias of FROM to INTO in one transaction."""
-    with session(db, write=True) as active:
-        result = merge_speakers(active, source, target)
+    result = open_db(db, create=True).speakers.merge(source, target)
     say(
-        f"Merged {source} into {result.into}: {result.moved_quotes} quotes moved, "
-        f"{result.merged_duplicates} duplicates combined; aliases moved: "
+        f"Merged {source} into {result.into}: {counted(result.moved_quotes, 'quote')} moved, "
+        f"{counted(result.merged_duplicates, 'duplicate')} combined; aliases moved: "
         f"{', '.join(result.moved_aliases)}"
     )

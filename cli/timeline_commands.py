@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -9,8 +10,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from quotes.timelines.aggregate import Timeline
+from quotes.errors import BadInputError
+from quotes.records.reported import as_said
+from quotes.timelines.aggregate import Observation, Timeline
 from quotes.timelines.shifts import DEFAULT_THRESHOLD, Shift
+from quotes.vocabulary import DEFAULT_MIN_CONFIDENCE
 
 from .common import (
     BomOption,
@@ -19,10 +23,11 @@ from .common import (
     RawCellsOption,
     console,
     csv_style,
-    database,
     echo_json,
     err_console,
+    open_db,
 )
+from .wording import counted, plural
 
 ByOption = Annotated[str, typer.Option("--by", help="Period: day, month, quarter or year.")]
 ScoreOption = Annotated[
@@ -31,6 +36,15 @@ ScoreOption = Annotated[
         "--score",
         help="mean (weighted mean of scores; manual labels count ±1 and weigh double) "
         "or logodds (Manifesto Project log-odds of favor vs against, scaled to -1..1).",
+    ),
+]
+
+MinConfidenceOption = Annotated[
+    float,
+    typer.Option(
+        "--min-confidence",
+        help="Count an automatic stance only at this confidence or above (0 to 1; "
+        "0 counts every one); a person's label always counts.",
     ),
 ]
 
@@ -56,13 +70,15 @@ def timeline_table(timeline: Timeline) -> Table:
     method = "weighted mean" if timeline.method == "mean" else "log-odds"
     table = Table(
         title=f"Stance on {escape(timeline.topic)} by {timeline.granularity} ({method})",
-        caption="score -1 = against, +1 = favor the topic's proposition",
+        caption="score -1 = against, +1 = favor the topic's proposition; (thin): too "
+        "little evidence for a shift",
     )
     table.add_column("speaker", style="cyan")
     table.add_column("period")
     table.add_column("score", justify="right")
     table.add_column(f"{'against':<{BAR_WIDTH}}│{'favor':>{BAR_WIDTH}}", no_wrap=True)
     table.add_column("n", justify="right")
+    table.add_column("rests on")
     table.add_column("quotes", style="dim")
     for speaker, points in timeline.series().items():
         table.add_section()
@@ -76,6 +92,8 @@ def timeline_table(timeline: Timeline) -> Table:
                 f"{point.score:+.2f}",
                 score_bar(point.score),
                 str(point.n),
+                point.evidence.describe()
+                + ("" if point.evidence.sufficient() else " [dim](thin)[/]"),
                 shown,
             )
     return table
@@ -84,8 +102,13 @@ def timeline_table(timeline: Timeline) -> Table:
 def timeline(
     topic: Annotated[str, typer.Option("--topic", help="The topic (see `quotes topics list`).")],
     speaker: Annotated[
-        list[str], typer.Option("--speaker", help="A speaker (any alias); repeat for more.")
-    ],
+        list[str] | None,
+        typer.Option(
+            "--speaker",
+            help="A speaker (any alias); repeat for more "
+            "(default: the five with the most assessed quotes on the topic).",
+        ),
+    ] = None,
     by: ByOption = "month",
     score: ScoreOption = "mean",
     format: Annotated[
@@ -104,26 +127,43 @@ def timeline(
     until: Annotated[str | None, typer.Option("--until", help="Up to this date.")] = None,
     raw_cells: RawCellsOption = False,
     bom: BomOption = False,
+    min_confidence: MinConfidenceOption = DEFAULT_MIN_CONFIDENCE,
     db: DbOption = None,
 ) -> None:
     """A stance timeline: one score per speaker and period, with the quotes behind it."""
-    from quotes.timelines.output import output_path, validate_format, write_timeline
-    from quotes.timelines.query import build_timeline
+    from quotes.timelines.output import output_path, render_timeline, validate_format
 
     fmt = validate_format(format)
-    target = database(db)  # opened first, so the output check knows the database's files
+    quotes_db = open_db(db)  # opened first, so the output check knows the database's files
     path = output_path(fmt, output)
-    with target.session() as active:
-        found = build_timeline(active, topic, speaker, by=by, score=score, since=since, until=until)
+    if fmt == "parquet" and path is None and sys.stdout.isatty():
+        raise BadInputError("parquet is binary: give --output FILE or redirect stdout.")
+    found = quotes_db.timeline(
+        topic,
+        speaker or (),
+        by=by,
+        score=score,
+        since=since,
+        until=until,
+        min_confidence=min_confidence,
+    )
+    if found.below_bar:
+        err_console.print(
+            f"Note: {counted(found.below_bar, 'quote')} whose only stance is automatic with "
+            f"confidence below {found.min_confidence:.2f} {plural(found.below_bar, 'is', 'are')} "
+            "left out (see --min-confidence).",
+            markup=False,
+        )
     if found.undated:
         err_console.print(
-            f"Note: {found.undated} assessed quote(s) without a date are not on the timeline.",
+            f"Note: {counted(found.undated, 'assessed quote')} without a date "
+            f"{plural(found.undated, 'is', 'are')} not on the timeline.",
             markup=False,
         )
     if not found.points:
-        who = ", ".join(found.speakers)
+        who = f" by {', '.join(found.speakers)}" if found.speakers else ""
         err_console.print(
-            f"No dated quotes by {who} with a stance on {found.topic!r}: nothing to chart "
+            f"No dated quotes{who} with a stance on {found.topic!r}: nothing to chart "
             "(add quotes, then run `quotes stance assign`).",
             markup=False,
         )
@@ -133,11 +173,27 @@ def timeline(
     if fmt == "table":
         _print_table(found, path)
         return
-    from quotes.timelines.shifts import detect_shifts
+    data = render_timeline(found, fmt, csv_style(raw_cells, bom))
+    if path is None:
+        _write_stdout(data, text=fmt in ("csv", "json"))
+        return
+    from quotes.exports.files import atomic_output
 
-    write_timeline(found, detect_shifts(found.points), fmt, path, csv_style(raw_cells, bom))
-    if path is not None:
-        err_console.print(f"Wrote {len(found.points)} periods ({fmt}) to {path}", markup=False)
+    with atomic_output(path, binary=True) as handle:
+        handle.write(data)
+    err_console.print(
+        f"Wrote {counted(len(found.points), 'period')} ({fmt}) to {path}", markup=False
+    )
+
+
+def _write_stdout(data: bytes, *, text: bool) -> None:
+    if text:
+        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _print_table(found: Timeline, path: Path | None) -> None:
@@ -151,6 +207,16 @@ def _print_table(found: Timeline, path: Path | None) -> None:
     with atomic_output(path) as handle:
         Console(file=handle, width=120, highlight=False).print(timeline_table(found))
     err_console.print(f"Wrote the timeline table to {path}", markup=False)
+
+
+def _side(obs: Observation, point_basis: str) -> str:
+    how = "label" if obs.method == "manual" else "auto"
+    if obs.method != "manual" and obs.confidence is not None:
+        how += f" {obs.confidence:.2f}"
+    return (
+        f"[dim]#{obs.quote_id} {obs.date_label} ({obs.score:+.2f}, {how})[/]\n"
+        f"{escape(as_said(obs.text, obs.kind))}\n[dim]rests on {escape(point_basis)}[/]"
+    )
 
 
 def shifts_table(found: list[Shift]) -> Table:
@@ -167,10 +233,8 @@ def shifts_table(found: list[Shift]) -> Table:
             escape(shift.topic),
             f"{shift.kind}\n{shift.before.period.label} {shift.before.score:+.2f}\n"
             f"→ {shift.after.period.label} {shift.after.score:+.2f}",
-            f"[dim]#{before.quote_id} {before.date_label} ({before.score:+.2f})[/]\n"
-            f"“{escape(before.text)}”",
-            f"[dim]#{after.quote_id} {after.date_label} ({after.score:+.2f})[/]\n"
-            f"“{escape(after.text)}”",
+            _side(before, shift.before.evidence.describe()),
+            _side(after, shift.after.evidence.describe()),
         )
     return table
 
@@ -188,21 +252,29 @@ def shifts(
             "outside the neutral band always counts).",
         ),
     ] = DEFAULT_THRESHOLD,
+    min_confidence: MinConfidenceOption = DEFAULT_MIN_CONFIDENCE,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Points where a speaker's stance on a topic changed, with the quotes before and after."""
-    from quotes.timelines.query import find_shifts
-
-    with database(db).session() as active:
-        found = find_shifts(
-            active, topic=topic, speaker=speaker, by=by, score=score, threshold=threshold
-        )
+    found = open_db(db).shifts(
+        topic=topic,
+        speaker=speaker,
+        by=by,
+        score=score,
+        threshold=threshold,
+        min_confidence=min_confidence,
+    )
     if json:
         echo_json([s.to_dict() for s in found])
         return
     if not found:
-        console.print("No stance shifts found.")
+        from quotes.timelines.evidence import DEFAULT_MINIMUM
+
+        console.print(
+            "No stance shifts found (a period counts only with "
+            f"{DEFAULT_MINIMUM.describe()}, bar {min_confidence:.2f})."
+        )
         return
     console.print(shifts_table(found))
 

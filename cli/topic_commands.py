@@ -8,8 +8,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from quotes.records.topics import add_topic, list_topics
-
 from .common import (
     BomOption,
     CsvOption,
@@ -19,9 +17,9 @@ from .common import (
     console,
     csv_style,
     echo_json,
+    open_db,
     remember_db,
     say,
-    session,
 )
 from .render import write_csv
 
@@ -43,8 +41,7 @@ def list_command(
     bom: BomOption = False,
 ) -> None:
     """List topics with their poles and how many quotes each has."""
-    with session(db) as active:
-        topics = [t.to_dict() for t in list_topics(active)]
+    topics = [t.to_dict() for t in open_db(db).topics.list()]
     if json:
         echo_json(topics)
     elif csv:
@@ -68,6 +65,7 @@ def add_command(
     db: DbOption = None,
 ) -> None:
     """Define a topic; stance labels are relative to its --favor pole."""
-    with session(db, write=True) as active:
-        topic = add_topic(active, name, description=description, favor=favor, against=against)
-    say(f"Added topic {topic.name}.")
+    shown = open_db(db, create=True).topics.add(
+        name, description=description, favor=favor, against=against
+    )
+    say(f"Added topic {shown}.")

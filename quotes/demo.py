@@ -18,6 +18,7 @@ from typing import Any
 from quotes.store.engine import Database
 from quotes.timelines.aggregate import Timeline
 from quotes.timelines.shifts import Shift, detect_shifts
+from quotes.vocabulary import DEFAULT_MIN_CONFIDENCE
 
 #: Where the demo writes when no --db is given (never the user's own database).
 DEFAULT_DEMO_DB = "quotes-demo.db"
@@ -74,7 +75,7 @@ def demo_clusters(database: Database, topics: Sequence[str]) -> dict[str, list[d
     with database.session() as session:
         for name in topics:
             groups = cluster_topic(session, name)
-            found[name] = [g.to_dict(i) for i, g in enumerate(groups, start=1)]
+            found[name] = [g.to_dict() for g in groups]
     return found
 
 
@@ -87,21 +88,29 @@ class DemoTimeline:
 
 
 def demo_timeline(
-    database: Database, png: Path, html: Path, *, speakers: int = 3, by: str = "year"
+    database: Database,
+    png: Path,
+    html: Path,
+    *,
+    speakers: int = 3,
+    by: str = "year",
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
 ) -> DemoTimeline | None:
     """The busiest topic's timeline for its most-quoted speakers, as PNG and HTML.
 
-    None (and no file written) when nothing has a stance yet.
+    Only stances that pass the confidence bar count, as in ``quotes timeline``,
+    and only shifts with sufficient evidence on both sides are shown. None (and
+    no file written) when nothing has a stance that counts.
     """
     from quotes.timelines.output import write_timeline
     from quotes.timelines.query import build_timeline, most_assessed
 
     with database.session() as session:
-        picked = most_assessed(session, limit=speakers)
+        picked = most_assessed(session, limit=speakers, min_confidence=min_confidence)
         if picked is None:
             return None
         topic, names = picked
-        timeline = build_timeline(session, topic, names, by=by)
+        timeline = build_timeline(session, topic, names, by=by, min_confidence=min_confidence)
     shifts = detect_shifts(timeline.points)
     write_timeline(timeline, shifts, "png", png)
     write_timeline(timeline, shifts, "html", html)

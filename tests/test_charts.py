@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from quotes.records.reported import as_said
 from quotes.timelines.aggregate import Observation, Timeline, TimelinePoint, build_points
 from quotes.timelines.charts import render_chart, write_chart
 from quotes.timelines.charts.html import date_ticks
 from quotes.timelines.charts.png import build_figure
-from quotes.timelines.shifts import detect_shifts
+from quotes.timelines.evidence import EvidenceMinimum
+from quotes.timelines.shifts import Shift, detect_shifts
 
 SPEAKERS = ["Donald Trump", "Mark Rutte", "Mette Frederiksen"]
 TEXTS = {
@@ -32,6 +34,9 @@ TEXTS = {
         "We can negotiate on all political issues.",
     ],
 }
+
+#: These tests are about the shift rule itself: any one quote is enough evidence.
+ANY_ONE = EvidenceMinimum(labelled=1, automatic=1)
 
 
 def timeline(granularity: str = "month") -> Timeline:
@@ -75,14 +80,14 @@ def timeline(granularity: str = "month") -> Timeline:
 
 def test_png_is_a_real_image_with_one_line_per_speaker(tmp_path: Path) -> None:
     chart = timeline()
-    shifts = detect_shifts(chart.points)
+    shifts = detect_shifts(chart.points, minimum=ANY_ONE)
     assert shifts, "the constructed series should contain shifts to annotate"
     figure = build_figure(chart, shifts)
     (ax,) = figure.axes
     labelled = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
     assert [line.get_label() for line in labelled] == [f"{s} (period score)" for s in SPEAKERS]
     assert len({(line.get_linestyle(), line.get_marker()) for line in labelled}) == 3
-    assert ax.get_title() == "Stance on sovereignty by month (weighted mean)"
+    assert ax.get_title(loc="left") == "Stance on sovereignty by month (weighted mean)"
     assert ax.get_ylim()[0] <= -1 and ax.get_ylim()[1] >= 1
     assert len(ax.texts) == len(shifts)
     legend = ax.get_legend()
@@ -111,7 +116,7 @@ def test_every_quote_is_a_point_in_the_png() -> None:
 
 def test_html_is_self_contained_and_holds_every_quote() -> None:
     chart = timeline()
-    shifts = detect_shifts(chart.points)
+    shifts = detect_shifts(chart.points, minimum=ANY_ONE)
     page = render_chart(chart, shifts, "html").decode("utf-8")
     assert page.startswith("<!DOCTYPE html>")
     svg = re.search(r"<svg id=\"chart\".*?</svg>", page, re.S)
@@ -120,11 +125,13 @@ def test_html_is_self_contained_and_holds_every_quote() -> None:
     series = [g for g in root.iter("g") if g.get("class") == "series"]
     assert [g.get("data-speaker") for g in series] == SPEAKERS
     assert all(g.find("polyline") is not None for g in series)
-    points = [c for c in root.iter("circle") if c.get("class") == "quote"]
+    points = [c for c in root.iter() if c.get("class") == "quote"]
     assert len(points) == len(chart.observations)
     for obs in chart.observations:
         (point,) = [c for c in points if c.get("data-id") == str(obs.quote_id)]
-        assert point.get("data-text") == obs.text
+        # A labelled quote is a diamond, an automatic one a circle: told apart at a glance.
+        assert point.tag.endswith("polygon" if obs.method == "manual" else "circle")
+        assert point.get("data-said") == as_said(obs.text, obs.kind)
         assert point.get("data-date") == obs.date_label
         assert point.get("data-source") == (obs.source or "")
         title = point.find("title")
@@ -178,7 +185,7 @@ def test_dense_timelines_mark_only_the_largest_shifts() -> None:
     ]
     points = build_points(zigzag, "day", "mean")
     chart = Timeline("security", "day", "mean", ["Mark Rutte"], points)
-    shifts = detect_shifts(points)
+    shifts = detect_shifts(points, minimum=ANY_ONE)
     assert len(shifts) == 59
     (ax,) = build_figure(chart, shifts).axes
     assert len(ax.texts) == MAX_MARKED_SHIFTS
@@ -208,3 +215,91 @@ def test_legend_lists_only_the_kinds_of_quote_present() -> None:
     assert "quote (automatic score)" in labels
     assert "quote (person's label)" not in labels
     assert "shift" not in labels
+
+
+def _crowded() -> tuple[Timeline, list[Shift]]:
+    """Two speakers reversing in the same months: their shift labels would collide."""
+    found = []
+    for s_index, speaker in enumerate(SPEAKERS[:2]):
+        for month in (1, 2, 3, 6, 7):
+            score = 0.8 if month % 2 else -0.8
+            found.append(
+                Observation(
+                    month * 10 + s_index,
+                    speaker,
+                    "sovereignty",
+                    date(2025, month, 10),
+                    "day",
+                    score - s_index * 0.05,
+                    "favor" if score > 0 else "against",
+                    "manual",
+                    f"statement {month} by {speaker}",
+                    None,
+                    None,
+                    "paraphrase" if month == 6 else "quote",
+                )
+            )
+    points = build_points(found, "month", "mean")
+    chart = Timeline(
+        "sovereignty",
+        "month",
+        "mean",
+        SPEAKERS[:2],
+        points,
+        favor="Defends national sovereignty <always>.",
+        against="Seeks to acquire another country's territory.",
+    )
+    return chart, detect_shifts(points)
+
+
+def _overlaps(boxes: list[tuple[float, float, float, float]]) -> list[tuple[int, int]]:
+    return [
+        (i, j)
+        for i, a in enumerate(boxes)
+        for j, b in enumerate(boxes)
+        if i < j and a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    ]
+
+
+def test_png_shift_labels_do_not_overlap_and_lines_break_at_empty_periods() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    chart, shifts = _crowded()
+    assert len(shifts) == 8  # labelled quotes only: every change is a shift
+    figure = build_figure(chart, shifts)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    (ax,) = figure.axes
+    # The label boxes themselves (an annotation's own extent includes its arrow).
+    extents = [t.get_bbox_patch().get_window_extent(renderer) for t in ax.texts]
+    assert len(extents) == 8
+    assert _overlaps([(e.x0, e.y0, e.x1, e.y1) for e in extents]) == []
+    # Jan-Mar and Jun-Jul: April and May are empty, so each speaker's line has two pieces.
+    lines = [line for line in ax.get_lines() if line.get_marker() not in ("None", None, "")]
+    assert sorted(len(line.get_xdata()) for line in lines) == [2, 2, 3, 3]
+    subtitle = figure.get_suptitle()
+    assert "+1 favor: Defends national sovereignty <always>." in subtitle
+    assert "-1 against: Seeks to acquire" in subtitle
+
+
+def test_html_shift_labels_do_not_overlap_and_poles_are_shown() -> None:
+    chart, shifts = _crowded()
+    page = render_chart(chart, shifts, "html").decode("utf-8")
+    svg = re.search(r"<svg id=\"chart\".*?</svg>", page, re.S)
+    assert svg is not None
+    root = ET.fromstring(svg.group(0))
+    labels = [t for t in root.iter("text") if t.get("class") == "shift"]
+    assert len(labels) == 8
+    boxes = []
+    for label in labels:
+        x, y = float(label.get("x", 0)), float(label.get("y", 0))
+        width = len(label.text or "") * 6.4  # the label, not its <title> tooltip
+        boxes.append((x - width / 2, y - 11, x + width / 2, y))
+    assert _overlaps(boxes) == []
+    polylines = [
+        p for g in root.iter("g") if g.get("class") == "series" for p in g.iter("polyline")
+    ]
+    assert len(polylines) == 4  # each line broken at the empty April-May
+    assert "+1 favor: Defends national sovereignty &lt;always&gt;." in page
+    assert "(paraphrase) statement 6 by" in unescape(page)
+    assert "\u201cstatement 6" not in unescape(page)

@@ -344,7 +344,7 @@ def test_restore_refuses_when_the_statement_exists_again(seeded) -> None:
     seeded.ok("delete", str(quote_id), "--yes")
     again = _add(seeded, SOVEREIGNTY, FREDERIKSEN, "--outlet", "AP")
     if again == quote_id:  # SQLite may give the freed id to the next quote
-        _one_line_error(seeded("restore", str(quote_id)), 1, "exists")
+        _one_line_error(seeded("restore", str(quote_id)), 1, "a newer quote took")
         return
     _one_line_error(seeded("restore", str(quote_id)), 2, f"quote {again}")
 
@@ -395,9 +395,10 @@ def test_history_is_append_only(seeded) -> None:
 
 def test_link_unlink_and_link_again(seeded) -> None:
     quote_id = _add(seeded, SOVEREIGNTY)
-    assert "linked to sovereignty by hand" in seeded.ok(
-        "topics", "link", str(quote_id), "sovereignty"
-    ).stdout
+    assert (
+        "linked to sovereignty by hand"
+        in seeded.ok("topics", "link", str(quote_id), "sovereignty").stdout
+    )
     assert "already linked" in seeded.ok("topics", "link", str(quote_id), "Sovereignty").stdout
     seeded.ok("stance", "label", str(quote_id), "--topic", "sovereignty", "--stance", "favor")
     result = seeded.ok("topics", "unlink", str(quote_id), "sovereignty")
@@ -471,6 +472,10 @@ def test_topics_edit_redoes_automatic_results(seeded) -> None:
     (row,) = [r for r in _history_rows(seeded.url) if r[1] == "topic"]
     assert row[3] == "edit" and json.loads(row[4])["favor"].startswith("Supports imposing")
     assert "nothing changed" in seeded.ok("topics", "edit", "tariffs", "--against", "x y").stdout
+    (version,) = json.loads(seeded.ok("topics", "history", "tariffs", "--json").stdout)
+    assert version["changes"]["favor"]["to"] == "Tariffs protect our industry."
+    assert "favor:" in seeded.ok("topics", "history", "tariffs").stdout
+    _one_line_error(seeded("topics", "history", "weather"), 2, "'weather'")
 
 
 @pytest.mark.parametrize(
@@ -527,6 +532,10 @@ def test_speakers_edit_renames_and_keeps_the_old_name(cli) -> None:
     rows = [r for r in _history_rows(cli.url) if r[1] == "speaker"]
     assert [r[3] for r in rows] == ["edit", "edit"]
     assert json.loads(rows[0][4])["name"] == "Mette Fredriksen"
+    versions = json.loads(cli.ok("speakers", "history", "Mette Fredriksen", "--json").stdout)
+    assert versions[0]["changes"]["name"] == {"from": "Mette Fredriksen", "to": FREDERIKSEN}
+    assert versions[1]["changes"] == {"party": {"from": "Social Democrats", "to": None}}
+    _one_line_error(cli("speakers", "history", "Nobody Known"), 2, "'Nobody Known'")
 
 
 @pytest.mark.parametrize(

@@ -77,6 +77,8 @@ def stored(db: Database) -> Database:
                             score=score,
                             method=method,
                             model=None,
+                            # confident enough to count at the default bar
+                            confidence=0.9 if method == "auto" else None,
                         )
                     )
         from quotes.records.speakers import add_alias

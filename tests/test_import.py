@@ -362,7 +362,9 @@ def test_each_quote_gets_its_own_rows_source_across_batches(cli: Any, tmp_path: 
 
 
 def test_imported_labels_score_like_stance_label() -> None:
-    from quotes.ingest.importing.writer import LABEL_SCORES
-    from quotes.meaning.stance import MANUAL_SCORES
+    from quotes.ingest.importing import writer
+    from quotes.meaning import stance
+    from quotes.vocabulary import LABEL_SCORES
 
-    assert LABEL_SCORES == MANUAL_SCORES
+    assert writer.LABEL_SCORES is stance.LABEL_SCORES is LABEL_SCORES
+    assert LABEL_SCORES == {"favor": 1.0, "against": -1.0, "neutral": 0.0}

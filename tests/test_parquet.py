@@ -51,6 +51,7 @@ def test_empty_export_keeps_the_typed_schema() -> None:
         "score",
         "method",
         "model",
+        "confidence",
     ]
 
 

@@ -44,7 +44,11 @@ SOVEREIGNTY = [
 def test_meaning_finds_sovereignty_without_shared_words(corpus) -> None:
     for text in SOVEREIGNTY:
         corpus.ok("add", text, "--speaker", "Mute Egede", "--new-speaker")
-    hits = _hits(corpus.ok("search", "Greenland is not for sale", "--mode", "semantic", "--json"))
+    hits = _hits(
+        corpus.ok(
+            "search", "Greenland is not for sale", "--mode", "semantic", "--min-match=-1", "--json"
+        )
+    )
     ranks = {hit["text"]: hit["rank"] for hit in hits}
     frederiksen = next(t for t in ranks if "cannot negotiate on our sovereignty" in t)
     for text, _ in UNRELATED:  # including a shop's "sale", which shares a word
@@ -54,7 +58,9 @@ def test_meaning_finds_sovereignty_without_shared_words(corpus) -> None:
     # for sale" is near noise for it; the statements about selling land win.
     for text, _ in UNRELATED[:1] + UNRELATED[2:]:
         assert ranks[frederiksen] < ranks[text]
-    bare = _hits(corpus.ok("search", "not for sale", "--mode", "semantic", "--json"))
+    bare = _hits(
+        corpus.ok("search", "not for sale", "--mode", "semantic", "--min-match=-1", "--json")
+    )
     ranks = {hit["text"]: hit["rank"] for hit in bare}
     for text, _ in UNRELATED[:1] + UNRELATED[2:]:
         assert all(ranks[s] < ranks[text] for s in SOVEREIGNTY)
@@ -120,7 +126,41 @@ def test_unknown_mode_is_bad_input(corpus) -> None:
 
 def test_empty_database_finds_nothing(cli) -> None:
     result = cli.ok("search", "sovereignty", "--mode", "semantic")
-    assert "No statements match" in result.stdout
+    assert "No close matches for sovereignty" in result.stdout
+
+
+@pytest.mark.parametrize("mode", ["semantic", "hybrid"])
+def test_a_query_nobody_said_has_no_close_matches(corpus, mode: str) -> None:
+    result = corpus.ok("search", "zzqx nonexistent", "--mode", mode)
+    assert "No close matches for zzqx nonexistent (least similarity 0.25" in result.stdout
+    assert _hits(corpus.ok("search", "zzqx nonexistent", "--mode", mode, "--json")) == []
+    # Lowering the bar brings the least distant statements back, weakest last.
+    everything = _hits(
+        corpus.ok("search", "zzqx nonexistent", "--mode", "semantic", "--min-match=-1", "--json")
+    )
+    assert len(everything) == 12
+    assert all(h["match"] < 0.25 for h in everything)
+    assert [h["match"] for h in everything] == sorted(
+        (h["match"] for h in everything), reverse=True
+    )
+
+
+def test_min_match_cuts_semantic_hits_and_the_table_shows_match(corpus) -> None:
+    hits = _hits(corpus.ok("search", "Arctic security", "--mode", "semantic", "--json"))
+    assert hits and all(h["match"] >= 0.25 for h in hits)
+    strict = _hits(
+        corpus.ok("search", "Arctic security", "--mode", "semantic", "--min-match", "0.5", "--json")
+    )
+    assert strict == [h for h in hits if h["match"] >= 0.5] and len(strict) < len(hits)
+    table = corpus.ok("search", "Arctic security", "--mode", "semantic", "--limit", "1").stdout
+    assert "match" in table and f"{hits[0]['match']:.2f}" in table
+
+
+@pytest.mark.parametrize("value", ["1.5", "-2", "abc"])
+def test_min_match_out_of_range_is_bad_input(corpus, value: str) -> None:
+    result = corpus("search", "Arctic", "--mode", "semantic", "--min-match", value)
+    assert result.exit_code == 2, result.output
+    assert (value if value != "abc" else "--min-match") in result.stderr
 
 
 def test_matrix_cache_notices_new_and_replaced_vectors(db_url: str) -> None:
@@ -138,12 +178,13 @@ def test_matrix_cache_notices_new_and_replaced_vectors(db_url: str) -> None:
     with db.session() as session:
         second = vector_matrix(session, "all-MiniLM-L6-v2")
         assert len(second.ids) == 2 and second is not first
-        hits = search(session, "import duties", mode="semantic", limit=1)
+        hits = search(session, "import duties", min_match=-1, mode="semantic", limit=1)
         assert hits[0].quote["text"] == "Tariffs on steel will rise."
         filtered = search(
             session,
             "import duties",
             mode="semantic",
+            min_match=-1,
             filters=QuoteFilters(speaker="Mute Egede"),
         )
         assert [h.quote["speaker"] for h in filtered] == ["Mute Egede"]
@@ -171,11 +212,16 @@ def test_matrix_cache_notices_a_deleted_quote(db_url: str) -> None:
         add_quote(session, "Greenland is not for sale.", "Mute Egede", new_speaker=True)
     embed_missing(db)
     with db.session() as session:
-        assert search(session, "tariffs on steel", mode="semantic", limit=1)[0].quote["id"] == gone
+        assert (
+            search(session, "tariffs on steel", min_match=-1, mode="semantic", limit=1)[0].quote[
+                "id"
+            ]
+            == gone
+        )
     with db.session(write=True) as session:
         session.execute(delete(Quote).where(Quote.id == gone))
     with db.session() as session:
-        hits = search(session, "tariffs on steel", mode="semantic", limit=5)
+        hits = search(session, "tariffs on steel", min_match=-1, mode="semantic", limit=5)
         assert [h.quote["text"] for h in hits] == ["Greenland is not for sale."]
         assert len(vector_matrix(session, "all-MiniLM-L6-v2").ids) == 1
 
@@ -213,5 +259,5 @@ def test_matrix_cache_notices_a_replaced_vector(db_url: str) -> None:
         matrix = vector_matrix(session, "all-MiniLM-L6-v2")
         assert sorted(matrix.ids.tolist()) == sorted(set(matrix.ids.tolist()))
         assert len(matrix.ids) == 2
-        hits = search(session, "import duties", mode="semantic", limit=1)
+        hits = search(session, "import duties", min_match=-1, mode="semantic", limit=1)
         assert hits[0].quote["id"] == quote_id

@@ -8,7 +8,11 @@ import pytest
 
 from quotes.errors import BadInputError
 from quotes.timelines.aggregate import Observation, build_points
+from quotes.timelines.evidence import EvidenceMinimum
 from quotes.timelines.shifts import classify, detect_shifts, validate_threshold
+
+#: These tests are about the shift rule itself: any one quote is enough evidence.
+ANY_ONE = EvidenceMinimum(labelled=1, automatic=1)
 
 
 def obs(
@@ -48,7 +52,7 @@ def test_detects_each_change_with_the_clearest_quotes_as_evidence() -> None:
         obs(7, -0.5, 5),  # May: steady
         obs(8, 0.3, 6),  # Jun: a move of +0.8 but also a reversal
     ]
-    shifts = detect_shifts(build_points(series, "month", "mean"))
+    shifts = detect_shifts(build_points(series, "month", "mean"), minimum=ANY_ONE)
     summary = [(s.kind, s.before.period.label, s.after.period.label) for s in shifts]
     assert summary == [("reversal", "2025-02", "2025-04"), ("reversal", "2025-05", "2025-06")]
     fall = shifts[0]
@@ -63,8 +67,8 @@ def test_detects_each_change_with_the_clearest_quotes_as_evidence() -> None:
 def test_threshold_controls_moves_and_speakers_are_never_mixed() -> None:
     series = [obs(1, 0.9, 1), obs(2, 0.5, 2), obs(3, -0.9, 3, speaker="Donald Trump")]
     points = build_points(series, "month", "mean")
-    assert detect_shifts(points) == []
-    assert [s.kind for s in detect_shifts(points, threshold=0.3)] == ["move"]
+    assert detect_shifts(points, minimum=ANY_ONE) == []
+    assert [s.kind for s in detect_shifts(points, threshold=0.3, minimum=ANY_ONE)] == ["move"]
 
 
 def test_evidence_ties_go_to_the_latest_before_and_earliest_after() -> None:
@@ -74,7 +78,7 @@ def test_evidence_ties_go_to_the_latest_before_and_earliest_after() -> None:
         obs(3, -0.8, 2, day=1),
         obs(4, -0.8, 2, day=27),
     ]
-    (shift,) = detect_shifts(build_points(series, "month", "mean"))
+    (shift,) = detect_shifts(build_points(series, "month", "mean"), minimum=ANY_ONE)
     assert (shift.evidence_before.quote_id, shift.evidence_after.quote_id) == (2, 3)
 
 
@@ -85,7 +89,7 @@ def test_a_year_period_is_not_compared_with_the_months_inside_it() -> None:
         obs(3, 0.8, 3),
         obs(4, 0.8, 4),
     ]
-    shifts = detect_shifts(build_points(series, "month", "mean"))
+    shifts = detect_shifts(build_points(series, "month", "mean"), minimum=ANY_ONE)
     assert [(s.before.period.label, s.after.period.label) for s in shifts] == [
         ("2024-12", "2025"),
     ]

@@ -92,7 +92,7 @@ def test_merge_moves_quotes_and_aliases_and_combines_duplicates(cli, db: Databas
     cli.ok("speakers", "alias", "M. Frederiksen", "Mette F.")
     result = cli.ok("speakers", "merge", "M. Frederiksen", "Mette Frederiksen")
     assert "2 quotes moved" not in result.stdout  # one was a duplicate
-    assert "1 quotes moved, 1 duplicates combined" in result.stdout
+    assert "1 quote moved, 1 duplicate combined" in result.stdout
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(Speaker)) == 1
         assert session.scalar(select(func.count()).select_from(Quote)) == 2

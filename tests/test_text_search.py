@@ -193,7 +193,7 @@ def test_limit_and_csv_and_table(seeded) -> None:
 def test_library_search(db: Database, seeded) -> None:
     with db.session() as session:
         hits = search(session, "Arctic", filters=QuoteFilters(speaker="Mark Rutte"), limit=5)
-    assert hits and all(h.quote["speaker"] == "Mark Rutte" for h in hits)
+    assert hits and all(h.quote.speaker == "Mark Rutte" for h in hits)
     assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
 
 

@@ -67,6 +67,10 @@ STATEMENTS: list[tuple[str, str | None, str, list[tuple[str, str, float]]]] = [
 ]
 
 
+#: Every automatic stance here is confident enough to count at the default bar.
+AUTO_CONFIDENCE = 0.9
+
+
 def _store(database: Database) -> dict[str, int]:
     ids: dict[str, int] = {}
     with database.session(write=True) as session:
@@ -94,6 +98,7 @@ def _store(database: Database) -> dict[str, int]:
                         score=score,
                         method=method,
                         model="test" if method == "auto" else None,
+                        confidence=AUTO_CONFIDENCE if method == "auto" else None,
                     )
                 )
         add_alias(session, "Donald Trump", "President Trump")
@@ -308,12 +313,24 @@ def test_undated_quotes_are_reported_not_invented(cli: Any, stances: dict[str, i
     result = cli.ok(
         "timeline", "--topic", "sovereignty", "--speaker", "Mette Frederiksen", "--format", "json"
     )
-    assert "1 assessed quote(s) without a date" in result.output
+    assert "1 assessed quote without a date is not on the timeline" in result.output
     ids = [i for r in json.loads(result.stdout) for i in r["quote_ids"]]
     assert stances["An undated remark about sovereignty."] not in ids
 
 
+def _label_trump(cli: Any, stances: dict[str, int]) -> None:
+    """A person labels the two Trump quotes a shift may rest on (one automatic
+    score per month is too thin for a shift)."""
+    for text, label in (
+        ("Denmark should sell; it is a large real estate deal.", "against"),
+        ("We fully respect the sovereignty of Denmark, always have.", "favor"),
+    ):
+        cli.ok("stance", "label", str(stances[text]), "--topic", "sovereignty", "--stance", label)
+
+
 def test_shifts_json_names_the_evidence(cli: Any, stances: dict[str, int]) -> None:
+    assert json.loads(cli.ok("shifts", "--json").stdout) == []  # one auto score a month: thin
+    _label_trump(cli, stances)
     found = json.loads(cli.ok("shifts", "--json").stdout)
     trump = [s for s in found if s["speaker"] == "Donald Trump"]
     assert [(s["kind"], s["from_period"], s["to_period"]) for s in trump] == [
@@ -328,6 +345,13 @@ def test_shifts_json_names_the_evidence(cli: Any, stances: dict[str, int]) -> No
     )
     assert trump[0]["after"]["date"] == "2025-04-02"
     assert trump[0]["after"]["source"] == "Reuters, https://news.example/7"
+    assert trump[0]["after"]["method"] == "manual" and trump[0]["after"]["kind"] == "quote"
+    assert trump[0]["from_basis"] == {
+        "labelled": 1,
+        "automatic": 0,
+        "mean_confidence": None,
+        "summary": "1 labelled quote",
+    }
     only = json.loads(
         cli.ok("shifts", "--speaker", "President Trump", "--topic", "sovereignty", "--json").stdout
     )
@@ -337,9 +361,11 @@ def test_shifts_json_names_the_evidence(cli: Any, stances: dict[str, int]) -> No
 
 
 def test_shifts_table_and_nothing_found(cli: Any, stances: dict[str, int]) -> None:
+    _label_trump(cli, stances)
     out = cli.ok("shifts", "--speaker", "President Trump").stdout
-    assert "reversal" in out and "We fully respect the sovereignty" in out
-    assert "No stance shifts found." in cli.ok("shifts", "--topic", "tariffs").stdout
+    assert "reversal" in out and "“We fully respect the sovereignty" in out
+    assert "rests on 1 labelled quote" in out
+    assert "No stance shifts found" in cli.ok("shifts", "--topic", "tariffs").stdout
     assert cli("shifts", "--threshold", "3").exit_code == 2
 
 

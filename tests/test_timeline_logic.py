@@ -13,13 +13,13 @@ from quotes.timelines.aggregate import (
     Observation,
     Timeline,
     build_points,
-    effective_stance,
     logodds_raw,
     logodds_score,
     mean_score,
     validate_score_method,
 )
 from quotes.timelines.periods import bucket, date_span, period_of, validate_granularity
+from quotes.vocabulary import effective_stance
 
 
 def obs(

@@ -3,28 +3,30 @@
 Rows are streamed in chunks so an export of a large database does not hold it
 in memory. The CSV keeps one row per quote; list columns are joined with
 ``;`` like the import format (``topics``: ``a;b``, ``stance``: ``topic=label``
-for a person's labels), so an exported CSV can be imported again.
+for a person's labels), so an exported CSV can be imported again;
+``auto_stance`` (``topic=label:score``) and ``auto_confidence``
+(``topic=confidence``, automatic stances whose confidence is known) are for
+reading only. The ``kind`` column says whether ``text`` is verbatim or a
+paraphrase.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quotes.errors import BadInputError
 from quotes.exports.csv_safety import SPREADSHEET_SAFE, CsvStyle
 from quotes.exports.files import atomic_output, check_writable
 from quotes.records.quotes import load_quotes, quote_to_dict
 from quotes.search.filters import QuoteFilters, ResolvedFilters, resolve_filters
 from quotes.store.models import Quote, Speaker
-from quotes.vocabulary import choose
+from quotes.vocabulary import Method, choose
 
 EXPORT_FORMATS = ("csv", "jsonl", "parquet")
 CSV_COLUMNS = [
@@ -40,6 +42,7 @@ CSV_COLUMNS = [
     "topics",
     "stance",
     "auto_stance",
+    "auto_confidence",
 ]
 CHUNK = 500
 
@@ -79,12 +82,17 @@ def csv_row(quote: dict[str, Any]) -> dict[str, Any]:
         "outlet": ";".join(dict.fromkeys(s["outlet"] for s in sources if s["outlet"])),
         "topics": ";".join(quote["topics"]),
         "stance": ";".join(
-            f"{s['topic']}={s['label']}" for s in quote["stances"] if s["method"] == "manual"
+            f"{s['topic']}={s['label']}" for s in quote["stances"] if s["method"] == Method.MANUAL
         ),
         "auto_stance": ";".join(
             f"{s['topic']}={s['label']}:{s['score']:+.3f}"
             for s in quote["stances"]
-            if s["method"] == "auto"
+            if s["method"] == Method.AUTO
+        ),
+        "auto_confidence": ";".join(
+            f"{s['topic']}={s['confidence']:.3f}"
+            for s in quote["stances"]
+            if s["method"] == "auto" and s.get("confidence") is not None
         ),
     }
 
@@ -117,38 +125,36 @@ def export_quotes(
     session: Session,
     filters: QuoteFilters | None,
     fmt: str,
-    output: Path | None,
+    output: Path | IO[str] | IO[bytes],
     style: CsvStyle = SPREADSHEET_SAFE,
 ) -> int:
-    """Export matching quotes to ``output`` (stdout when None); returns the count.
+    """Export matching quotes to ``output`` (a path or an open stream); returns the count.
 
-    Values are checked before anything is written, and a file is written to a
-    temporary name and renamed at the end, so a failure leaves no partial file.
+    A stream is text for csv and jsonl, binary for parquet; the caller decides
+    where it goes (the CLI: stdout). Values are checked before anything is
+    written, and a file is written to a temporary name and renamed at the
+    end, so a failure leaves no partial file.
     """
     fmt = choose(fmt, EXPORT_FORMATS, "export format")
     if fmt == "parquet":
         return _export_parquet(session, filters, output)
-    if output is not None:
-        check_writable(output)
+    if not isinstance(output, Path):
+        return write_export(iter_quotes(session, filters), fmt, output, style)  # type: ignore[arg-type]
+    check_writable(output)
     rows = iter_quotes(session, filters)
-    if output is None:
-        return write_export(rows, fmt, sys.stdout, style)
     with atomic_output(output) as stream:
         return write_export(rows, fmt, stream, style)
 
 
-def _export_parquet(session: Session, filters: QuoteFilters | None, output: Path | None) -> int:
+def _export_parquet(
+    session: Session, filters: QuoteFilters | None, output: Path | IO[str] | IO[bytes]
+) -> int:
     """Parquet (the optional ``parquet`` extra): the JSON quote object as typed columns."""
     from quotes.exports.parquet import quote_schema, require_pyarrow, write_parquet
 
     require_pyarrow()
-    if output is None and sys.stdout.isatty():
-        raise BadInputError("parquet is binary: give --output FILE or redirect stdout.")
     rows = iter_quotes(session, filters)
-    if output is None:
-        sys.stdout.flush()
-        count = write_parquet(rows, quote_schema(), sys.stdout.buffer)
-        sys.stdout.buffer.flush()
-        return count
+    if not isinstance(output, Path):
+        return write_parquet(rows, quote_schema(), output)  # type: ignore[arg-type]
     with atomic_output(output, binary=True) as stream:
         return write_parquet(rows, quote_schema(), stream)

@@ -45,6 +45,7 @@ def quote_schema() -> Any:
             ("score", pa.float64()),
             ("method", pa.string()),
             ("model", pa.string()),
+            ("confidence", pa.float64()),
         ]
     )
     return pa.schema(

@@ -16,7 +16,7 @@ whole topic) and the 3 quotes nearest its centre.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,7 @@ from quotes.records.topics import get_topic
 from quotes.search.semantic import vector_matrix
 from quotes.store.dates import format_date
 from quotes.store.models import Quote, QuoteTopic, StanceAssessment
+from quotes.vocabulary import manual_wins, passes_confidence, validate_min_confidence
 
 STANCE_WEIGHT = 3.0
 COMPONENTS = 5
@@ -38,7 +39,7 @@ REPRESENTATIVES = 3
 TERMS = 6
 
 
-@dataclass
+@dataclass(frozen=True)
 class Member:
     quote_id: int
     text: str
@@ -47,20 +48,26 @@ class Member:
     score: float
     label: str
     method: str
+    confidence: float | None = None
+    kind: str = "quote"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Group:
+    """One stance group of a topic's quotes; ``number`` 1 is the largest."""
+
     stance: str
     mean_score: float
     members: list[Member]
     speakers: dict[str, int]
     terms: list[str]
     representatives: list[Member]
+    number: int = 0
 
-    def to_dict(self, number: int) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
+        """The ``cluster --json`` object of this group."""
         return {
-            "group": number,
+            "group": self.number,
             "stance": self.stance,
             "mean_score": round(self.mean_score, 4),
             "size": len(self.members),
@@ -74,6 +81,9 @@ class Group:
                     "date": m.date,
                     "score": round(m.score, 4),
                     "label": m.label,
+                    "method": m.method,
+                    "confidence": None if m.confidence is None else round(m.confidence, 4),
+                    "kind": m.kind,
                 }
                 for m in self.representatives
             ],
@@ -81,8 +91,11 @@ class Group:
         }
 
 
-def _members(session: Session, topic_id: int, speaker_id: int | None) -> list[Member]:
-    """The topic's quotes with their effective stance (manual first, else auto)."""
+def _members(
+    session: Session, topic_id: int, speaker_id: int | None, min_confidence: float
+) -> list[Member]:
+    """The topic's quotes with their effective stance (manual first, else an
+    automatic one that passes the confidence bar)."""
     statement = (
         select(Quote, StanceAssessment)
         .join(QuoteTopic, (QuoteTopic.quote_id == Quote.id) & (QuoteTopic.topic_id == topic_id))
@@ -97,7 +110,7 @@ def _members(session: Session, topic_id: int, speaker_id: int | None) -> list[Me
     chosen: dict[int, tuple[Quote, StanceAssessment]] = {}
     for quote, assessment in session.execute(statement):
         held = chosen.get(quote.id)
-        if held is None or (assessment.method == "manual" and held[1].method != "manual"):
+        if held is None or manual_wins(assessment.method, held[1].method):
             chosen[quote.id] = (quote, assessment)
     return [
         Member(
@@ -108,8 +121,11 @@ def _members(session: Session, topic_id: int, speaker_id: int | None) -> list[Me
             score=float(assessment.score),
             label=assessment.label,
             method=assessment.method,
+            confidence=assessment.confidence,
+            kind=quote.kind,
         )
         for quote, assessment in chosen.values()
+        if passes_confidence(assessment.method, assessment.confidence, min_confidence)
     ]
 
 
@@ -120,13 +136,18 @@ def cluster_topic(
     speaker: str | None = None,
     k: int | None = None,
     model: str | None = None,
+    min_confidence: float = 0.0,
 ) -> list[Group]:
-    """Groups of the topic's assessed quotes, largest first; [] when there are none."""
+    """Groups of the topic's assessed quotes, largest first; [] when there are none.
+
+    An automatic stance counts only at ``min_confidence`` or above (0: all do).
+    """
     found = get_topic(session, topic)
     person = require_speaker(session, speaker) if speaker else None
     if k is not None and not 1 <= k <= 50:
         raise BadInputError(f"invalid --k {k}: use a number of groups from 1 to 50.")
-    members = _members(session, found.id, person.id if person else None)
+    bar = validate_min_confidence(min_confidence)
+    members = _members(session, found.id, person.id if person else None, bar)
     if not members:
         return []
     if k is not None and k > len(members):
@@ -140,7 +161,7 @@ def cluster_topic(
         rows = np.flatnonzero(assignment == number)
         groups.append(_describe([members[i] for i in rows], features[rows], members, rows))
     groups.sort(key=lambda g: (-len(g.members), -g.mean_score))
-    return groups
+    return [replace(g, number=i) for i, g in enumerate(groups, start=1)]
 
 
 def _features(session: Session, members: list[Member], model: str | None) -> npt.NDArray[Any]:

@@ -6,23 +6,19 @@ topics also get the hand-written paraphrases bundled in
 ``seeds/topic_paraphrases.json`` (used only while the topic still carries the
 bundled favor pole, so a user's own topic is never altered).
 
-Relevance of a quote to a topic is the larger of
-- its cosine to the centroid of all the topic's sentences (description and
-  both poles: a statement against the proposition is still about the topic),
-  which must reach ``TOPIC_THRESHOLD``; and
-- its cosine to the nearest quote a person linked to the topic (``add
-  --topic``, ``stance label``), which must reach ``EXAMPLE_THRESHOLD``: this
-  is how manual links teach assignment.
-
-Both thresholds were calibrated on public data (``benchmarks/topic_assignment.py``
-on ParlEE sentences with CAP codes 16 Defence and 18 Foreign trade) and on
-the seed quotations; see the README's "Meaning" section for the figures.
+Relevance (is a quote about the topic?) is a per-topic classifier fitted on
+the topic's sentences, the quotes people linked and rejected, and a bundled
+background of statements on other subjects (quotes.meaning.relevance).
+Stance is zero-shot from the pole sentences until people label enough
+quotes, then the stacked learner (quotes.meaning.learner). Both report
+calibrated probabilities (quotes.meaning.confidence).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -31,13 +27,16 @@ import numpy as np
 import numpy.typing as npt
 
 from quotes.meaning.encoder import Embedder, Matrix
-from quotes.meaning.scoring import Choice, ZeroShotScorer, choose_scorer, pole_sentences
+from quotes.meaning.relevance import RelevanceModel, background_vectors
+from quotes.meaning.scoring import (
+    Choice,
+    Poles,
+    StanceEstimate,
+    ZeroShotScorer,
+    choose_scorer,
+    pole_sentences,
+)
 from quotes.store.models import Topic
-
-#: Cosine to the topic centroid from which a quote is about the topic.
-TOPIC_THRESHOLD = 0.38
-#: Cosine to a manually linked quote from which a quote is about the topic.
-EXAMPLE_THRESHOLD = 0.60
 
 
 @cache
@@ -86,74 +85,68 @@ def topic_texts(topic: Topic) -> TopicTexts:
     return texts
 
 
-def _unit(vector: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm > 0 else vector
-
-
 @dataclass
 class TopicProfile:
     """A topic ready to judge quotes: relevance and a stance scorer."""
 
     name: str
-    centroid: npt.NDArray[np.float64]
-    examples: Matrix
+    relevance: RelevanceModel
     choice: Choice
     signature: str
     labels: int = field(default=0)
 
-    def relevance(self, vectors: Matrix) -> npt.NDArray[np.float64]:
-        """Cosine to the topic (0 for a quote that passes neither threshold's test)."""
-        matrix = np.asarray(vectors, dtype=np.float64)
-        by_text = matrix @ self.centroid
-        if not len(self.examples):
-            return np.asarray(by_text)
-        by_example = (matrix @ np.asarray(self.examples, dtype=np.float64).T).max(axis=1)
-        return np.asarray(np.maximum(by_text, by_example))
+    def about(self, vectors: Matrix) -> npt.NDArray[np.float64]:
+        """The calibrated probability that each quote is about the topic."""
+        return self.relevance.about(vectors)
 
     def is_about(self, vectors: Matrix) -> npt.NDArray[np.bool_]:
-        matrix = np.asarray(vectors, dtype=np.float64)
-        passes = matrix @ self.centroid >= TOPIC_THRESHOLD
-        if len(self.examples):
-            nearest = (matrix @ np.asarray(self.examples, dtype=np.float64).T).max(axis=1)
-            passes |= nearest >= EXAMPLE_THRESHOLD
-        return np.asarray(passes)
+        """Which quotes assignment links to the topic."""
+        return self.relevance.links(vectors)
 
     @property
     def method(self) -> str:
         return self.choice.scorer.method
 
-    def stance_scores(self, vectors: Matrix) -> npt.NDArray[np.float64]:
-        return np.clip(self.choice.scorer.score(vectors), -1.0, 1.0)
+    def stance(self, vectors: Matrix, texts: Sequence[str]) -> StanceEstimate:
+        """Scores, labels and confidences of quotes on this topic."""
+        return self.choice.scorer.estimate(vectors, texts)
 
 
 def build_profile(
     topic: Topic,
     embedder: Embedder,
+    *,
     examples: Matrix,
+    rejected: Matrix,
     labelled: Matrix,
+    labelled_texts: Sequence[str],
     labels: list[str],
     label_key: str,
 ) -> TopicProfile:
-    """Embed the topic's texts and pick its stance scorer from the manual labels.
+    """Embed the topic's texts and fit its relevance and stance from people's input.
 
-    ``examples``: vectors of quotes a person linked to the topic; ``labelled``
-    and ``labels``: vectors and manual stance labels; ``label_key`` identifies
-    the label set, so the recorded model changes whenever the labels do.
+    ``examples``: vectors of quotes a person linked to the topic;
+    ``rejected``: of quotes a person said are not about it; ``labelled``,
+    ``labelled_texts`` and ``labels``: the quotes with a manual stance label;
+    ``label_key`` identifies that input, so the recorded model changes
+    whenever it does.
     """
     texts = topic_texts(topic)
     favor = embedder.encode(texts.favor)
     against = embedder.encode(texts.against)
     every = np.vstack([embedder.encode(texts.description), favor, against])
     zero = ZeroShotScorer.from_poles(favor, against)
-    choice = choose_scorer(zero, labelled, labels, favor, against)
+    poles = Poles(
+        favor=favor, favor_texts=texts.favor, against=against, against_texts=texts.against
+    )
+    choice = choose_scorer(zero, labelled, labelled_texts, labels, poles)
     signature = texts.fingerprint()
     if choice.scorer is not zero:
         signature += "-" + hashlib.sha256(label_key.encode()).hexdigest()[:6]
+    relevance = RelevanceModel.fit(every, examples, rejected, background_vectors(embedder))
     return TopicProfile(
         name=topic.name,
-        centroid=_unit(np.asarray(every, dtype=np.float64).mean(axis=0)),
-        examples=examples,
+        relevance=relevance,
         choice=choice,
         signature=signature,
         labels=len(labels),

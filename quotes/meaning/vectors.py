@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import Select, delete, func, insert, or_, select
@@ -51,6 +51,9 @@ class EmbedReport:
     @property
     def nothing_to_do(self) -> bool:
         return self.pending == 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 def _needs_vector(model: str) -> Select[int, str, str]:
@@ -131,6 +134,9 @@ def embed_missing(
             progress(done, len(rows))
     with database.session() as session:
         total = count_vectors(session, name)
+        from quotes.search.vector_index import refresh_index
+
+        refresh_index(session, name, active.dimension)
     return EmbedReport(
         model=name,
         pending=len(rows),

@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 
 from quotes.errors import BadInputError, DuplicateQuoteError, NotFoundError, QuotesError
 from quotes.records import history
+from quotes.records.merging import absorb_quote
 from quotes.records.quotes import (
-    absorb_quote,
     load_quotes,
     validate_kind,
     validate_text,
@@ -307,12 +307,18 @@ def restore_quote(session: Session, quote_id: int) -> RestoreResult:
     """
     if not storable_ids(session, [quote_id]):
         raise NotFoundError(f"no quote {quote_id}, and no history for that id.")
+    snapshot = history.last_snapshot(session, "quote", quote_id, history.GONE_ACTIONS)
     if session.get(Quote, quote_id) is not None:
+        if snapshot is not None and _latest_action(session, quote_id) in history.GONE_ACTIONS:
+            # SQLite gives the highest id again once its row is deleted.
+            raise QuotesError(
+                f"quote {quote_id} exists: a newer quote took the deleted quote's id, so "
+                f"it cannot come back under it (its text is in `quotes history {quote_id}`)."
+            )
         raise QuotesError(
             f"quote {quote_id} exists, so there is nothing to restore: "
             f"see `quotes history {quote_id}` and `quotes edit {quote_id}`."
         )
-    snapshot = history.last_snapshot(session, "quote", quote_id, history.GONE_ACTIONS)
     if snapshot is None:
         raise NotFoundError(f"no deleted quote {quote_id} in the history: nothing to restore.")
     person, created = _speaker_for(session, snapshot)
@@ -402,6 +408,11 @@ def _restore_links(
         found = topic_id(name)
         if found is not None:
             session.add(TopicRejection(quote_id=quote_id, topic_id=found))
+
+
+def _latest_action(session: Session, quote_id: int) -> str | None:
+    rows = history.entries(session, "quote", quote_id)
+    return rows[-1].action if rows else None
 
 
 def _speaker_for(session: Session, snapshot: dict[str, Any]) -> tuple[Speaker, bool]:

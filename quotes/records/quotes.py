@@ -16,14 +16,12 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from quotes.errors import BadInputError, NotFoundError
-from quotes.records import history
 from quotes.records.sources import attach_source, find_or_create_source, validate_url
 from quotes.records.speakers import resolve_speaker
 from quotes.records.topics import get_topic
 from quotes.store.dates import PartialDate, format_date, optional_date
 from quotes.store.ids import storable_ids
 from quotes.store.models import (
-    QUOTE_KINDS,
     Base,
     Quote,
     QuoteSource,
@@ -34,7 +32,7 @@ from quotes.store.models import (
 )
 from quotes.store.normalize import MAX_TEXT_LENGTH, clean_text, text_hash
 from quotes.store.upsert import insert_if_absent
-from quotes.vocabulary import choose
+from quotes.vocabulary import Method, quote_kind
 
 
 def validate_text(text: str) -> str:
@@ -50,7 +48,8 @@ def validate_text(text: str) -> str:
 
 
 def validate_kind(kind: str) -> str:
-    return choose(kind, QUOTE_KINDS, "kind")
+    """``quote`` or ``paraphrase``; anything else is bad input."""
+    return quote_kind(kind)
 
 
 # Built once: recording statements one by one is a hot path, and reusing the
@@ -185,68 +184,9 @@ def manual_assessment(session: Session, quote_id: int, topic_id: int) -> StanceA
         select(StanceAssessment).where(
             StanceAssessment.quote_id == quote_id,
             StanceAssessment.topic_id == topic_id,
-            StanceAssessment.method == "manual",
+            StanceAssessment.method == Method.MANUAL,
         )
     )
-
-
-def absorb_quote(session: Session, *, remove_id: int, keep_id: int) -> None:
-    """Fold quote ``remove_id`` into ``keep_id``: one statement, one quote.
-
-    Used when merging speakers and when an edit makes two quotes the same
-    statement. Sources, topic links (a person's link stays a person's), rejected
-    topics and a person's labels move over; automatic assessments are redone
-    by the next ``stance assign``. The removed quote goes to history first.
-    """
-    removed = load_quotes(session, [remove_id])[0]
-    snapshot = {**history.quote_snapshot(session, removed), "merged_into": keep_id}
-    history.append(session, "quote", remove_id, "merge", snapshot)
-    for source_id in session.scalars(
-        select(QuoteSource.source_id).where(QuoteSource.quote_id == remove_id)
-    ).all():
-        attach_source(session, keep_id, source_id)
-    for qt in session.scalars(select(QuoteTopic).where(QuoteTopic.quote_id == remove_id)):
-        kept = session.get(QuoteTopic, (keep_id, qt.topic_id))
-        if kept is None:
-            session.add(
-                QuoteTopic(
-                    quote_id=keep_id,
-                    topic_id=qt.topic_id,
-                    origin=qt.origin,
-                    confidence=qt.confidence,
-                )
-            )
-        elif qt.origin == "manual" and kept.origin != "manual":
-            kept.origin, kept.confidence = "manual", None
-    session.flush()
-    for rejection in session.scalars(
-        select(TopicRejection).where(TopicRejection.quote_id == remove_id)
-    ).all():
-        kept = session.get(QuoteTopic, (keep_id, rejection.topic_id))
-        if (kept is None or kept.origin != "manual") and session.get(
-            TopicRejection, (keep_id, rejection.topic_id)
-        ) is None:
-            session.add(TopicRejection(quote_id=keep_id, topic_id=rejection.topic_id))
-    for st in session.scalars(
-        select(StanceAssessment).where(
-            StanceAssessment.quote_id == remove_id, StanceAssessment.method == "manual"
-        )
-    ):
-        if manual_assessment(session, keep_id, st.topic_id) is None:
-            session.add(
-                StanceAssessment(
-                    quote_id=keep_id,
-                    topic_id=st.topic_id,
-                    label=st.label,
-                    score=st.score,
-                    method="manual",
-                    model=st.model,
-                )
-            )
-    session.flush()
-    session.expunge(removed)
-    session.execute(delete(Quote).where(Quote.id == remove_id))
-    session.flush()
 
 
 _LOAD_OPTIONS = (
@@ -277,7 +217,8 @@ def get_quote(session: Session, quote_id: int) -> Quote:
 
 def quote_to_dict(quote: Quote) -> dict[str, Any]:
     """The contract's JSON shape of a quote (plus a few extra fields)."""
-    stances = sorted(quote.stances, key=lambda s: (s.topic.name, s.method != "manual"))
+    # A person's label first on each topic: it is the one that counts.
+    stances = sorted(quote.stances, key=lambda s: (s.topic.name, s.method != Method.MANUAL))
     return {
         "id": quote.id,
         "text": quote.text,
@@ -303,6 +244,7 @@ def quote_to_dict(quote: Quote) -> dict[str, Any]:
                 "score": round(s.score, 4),
                 "method": s.method,
                 "model": s.model,
+                "confidence": None if s.confidence is None else round(s.confidence, 4),
             }
             for s in stances
         ],

@@ -164,3 +164,13 @@ def add_role(
     speaker.roles.append(role)
     session.flush()
     return RoleResult(speaker.name, role_text(role), added=True)
+
+
+def speaker_history(session: Session, name: str) -> list[history.Version]:
+    """The speaker's earlier versions (edits, roles added, speakers merged into it).
+
+    A merged-away speaker's own history is under its old id; its names now
+    resolve to the speaker it was merged into, whose history this is.
+    """
+    speaker = require_speaker(session, name)
+    return history.versions(session, "speaker", speaker.id, history.speaker_snapshot(speaker))

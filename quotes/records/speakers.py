@@ -9,14 +9,14 @@ so callers are told instead of a second speaker being created silently.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from quotes.errors import BadInputError
-from quotes.records import history
+from quotes.results import SpeakerRecord
 from quotes.store.dates import optional_date
 from quotes.store.models import Quote, Role, Speaker, SpeakerAlias
 from quotes.store.normalize import clean_text, name_key
@@ -230,76 +230,7 @@ def add_alias(session: Session, name: str, alias: str) -> Speaker:
     return speaker
 
 
-@dataclass
-class MergeResult:
-    into: str
-    moved_quotes: int
-    merged_duplicates: int
-    moved_aliases: list[str] = field(default_factory=list)
-
-
-def merge_speakers(session: Session, source_name: str, target_name: str) -> MergeResult:
-    """Move every quote and alias of ``source_name`` to ``target_name``, then delete it.
-
-    A statement both speakers have (same normalised text) becomes one quote:
-    the source's duplicate hands its sources, topics and stances over first.
-    Runs inside the caller's transaction, so it is all or nothing.
-    """
-    from quotes.records.quotes import absorb_quote  # records imports speakers
-
-    forget_resolved_speakers(session)
-    source = require_speaker(session, source_name)
-    target = require_speaker(session, target_name)
-    if source.id == target.id:
-        raise BadInputError(f"{source_name!r} and {target_name!r} are already the same speaker.")
-    snapshot = {**history.speaker_snapshot(source), "merged_into": target.id}
-    history.append(session, "speaker", source.id, "merge", snapshot)
-    duplicates = session.execute(
-        select(Quote.id, Quote.text_hash).where(
-            Quote.speaker_id == source.id,
-            Quote.text_hash.in_(select(Quote.text_hash).where(Quote.speaker_id == target.id)),
-        )
-    ).all()
-    for quote_id, text_hash in duplicates:
-        keep = session.scalar(
-            select(Quote.id).where(Quote.speaker_id == target.id, Quote.text_hash == text_hash)
-        )
-        assert keep is not None
-        absorb_quote(session, remove_id=quote_id, keep_id=keep)
-    moved = len(session.scalars(select(Quote.id).where(Quote.speaker_id == source.id)).all())
-    session.execute(update(Quote).where(Quote.speaker_id == source.id).values(speaker_id=target.id))
-    aliases = [a.alias for a in source.aliases]
-    session.execute(
-        update(SpeakerAlias)
-        .where(SpeakerAlias.speaker_id == source.id)
-        .values(speaker_id=target.id)
-    )
-    session.execute(update(Role).where(Role.speaker_id == source.id).values(speaker_id=target.id))
-    for attr in ("country", "party", "wikidata_id"):
-        if getattr(target, attr) is None and getattr(source, attr) is not None:
-            value = getattr(source, attr)
-            setattr(source, attr, None)
-            session.flush()
-            setattr(target, attr, value)
-    session.expunge(source)
-    session.execute(delete(Speaker).where(Speaker.id == source.id))
-    session.flush()
-    session.expire(target)
-    return MergeResult(target.name, moved, len(duplicates), aliases)
-
-
-@dataclass
-class SpeakerSummary:
-    name: str
-    aliases: list[str]
-    country: str | None
-    party: str | None
-    wikidata_id: str | None
-    roles: list[str]
-    quotes: int
-
-
-def list_speakers(session: Session) -> list[SpeakerSummary]:
+def list_speakers(session: Session) -> list[SpeakerRecord]:
     """Every speaker with aliases, roles and how many quotes they have."""
     counts = dict(
         session.execute(select(Quote.speaker_id, func.count()).group_by(Quote.speaker_id)).all()
@@ -310,13 +241,13 @@ def list_speakers(session: Session) -> list[SpeakerSummary]:
         .order_by(Speaker.name)
     ).all()
     return [
-        SpeakerSummary(
+        SpeakerRecord(
             name=s.name,
-            aliases=[a.alias for a in s.aliases if a.alias_key != s.name_key],
+            aliases=tuple(a.alias for a in s.aliases if a.alias_key != s.name_key),
             country=s.country,
             party=s.party,
             wikidata_id=s.wikidata_id,
-            roles=[role_text(r) for r in s.roles],
+            roles=tuple(role_text(r) for r in s.roles),
             quotes=counts.get(s.id, 0),
         )
         for s in speakers

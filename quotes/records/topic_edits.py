@@ -80,3 +80,9 @@ def edit_topic(
     result.links_removed = int(getattr(links, "rowcount", 0) or 0)
     session.flush()
     return result
+
+
+def topic_history(session: Session, name: str) -> list[history.Version]:
+    """The topic's earlier descriptions and poles, oldest first."""
+    topic = get_topic(session, name)
+    return history.versions(session, "topic", topic.id, history.topic_snapshot(topic))

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from importlib import resources
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quotes.errors import BadInputError
+from quotes.results import TopicRecord
 from quotes.store.models import QuoteTopic, Topic
 from quotes.store.normalize import clean_text
 
@@ -89,19 +88,7 @@ def install_default_topics(session: Session) -> list[str]:
     return created
 
 
-@dataclass
-class TopicSummary:
-    name: str
-    description: str
-    favor: str
-    against: str
-    quotes: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.__dict__.copy()
-
-
-def list_topics(session: Session) -> list[TopicSummary]:
+def list_topics(session: Session) -> list[TopicRecord]:
     """Every topic with its poles and the number of quotes linked to it."""
     counts = dict(
         session.execute(
@@ -109,6 +96,6 @@ def list_topics(session: Session) -> list[TopicSummary]:
         ).all()
     )
     return [
-        TopicSummary(t.name, t.description, t.favor_pole, t.against_pole, counts.get(t.id, 0))
+        TopicRecord(t.name, t.description, t.favor_pole, t.against_pole, counts.get(t.id, 0))
         for t in session.scalars(select(Topic).order_by(Topic.name))
     ]

@@ -1,4 +1,4 @@
-"""The filters every listing shares: speaker, topic, stance, since, until.
+"""The filters every listing shares: speaker, topic, stance, since, until, kind.
 
 Search (every mode), export and timelines resolve the user's values once here,
 so an unknown speaker, topic or stance label is the same error everywhere, and
@@ -10,20 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
-from quotes.errors import BadInputError
 from quotes.records.speakers import require_speaker
 from quotes.records.topics import get_topic
-from quotes.store.dates import optional_date
-from quotes.store.models import STANCE_LABELS, Quote, QuoteTopic, StanceAssessment
-from quotes.vocabulary import choose
-
-
-def validate_stance_label(label: str) -> str:
-    """``favor``, ``against`` or ``neutral``; anything else is bad input."""
-    return choose(label, STANCE_LABELS, "stance label")
+from quotes.store.dates import date_range
+from quotes.store.models import Quote, QuoteTopic, StanceAssessment
+from quotes.vocabulary import Method, quote_kind, stance_label, validate_min_confidence
 
 
 @dataclass(frozen=True)
@@ -35,6 +29,10 @@ class QuoteFilters:
     stance: str | None = None
     since: str | None = None
     until: str | None = None
+    #: With ``stance``: an automatic stance counts only at this confidence or
+    #: above (0: every automatic stance counts); a person's label always counts.
+    min_confidence: float = 0.0
+    kind: str | None = None  # quote or paraphrase
 
 
 @dataclass(frozen=True)
@@ -46,6 +44,8 @@ class ResolvedFilters:
     stance: str | None = None
     since: date | None = None
     until: date | None = None
+    min_confidence: float = 0.0
+    kind: str | None = None
 
     def clauses(self) -> list[ColumnElement[bool]]:
         """Conditions on ``Quote`` implementing these filters."""
@@ -56,6 +56,8 @@ class ResolvedFilters:
             found.append(Quote.date >= self.since)
         if self.until is not None:
             found.append(Quote.date <= self.until)
+        if self.kind is not None:
+            found.append(Quote.kind == self.kind)
         if self.topic_id is not None:
             found.append(
                 exists().where(
@@ -63,14 +65,20 @@ class ResolvedFilters:
                 )
             )
         if self.stance is not None:
-            found.append(effective_stance_is(self.stance, self.topic_id))
+            found.append(effective_stance_is(self.stance, self.topic_id, self.min_confidence))
         return found
 
 
-def effective_stance_is(label: str, topic_id: int | None) -> ColumnElement[bool]:
-    """The quote's effective stance (manual wins over auto) is ``label``.
+def effective_stance_is(
+    label: str, topic_id: int | None, min_confidence: float = 0.0
+) -> ColumnElement[bool]:
+    """The quote's effective stance is ``label``: the SQL form of
+    :func:`quotes.vocabulary.manual_wins` (a person's label wins over the
+    automatic one).
 
-    With a topic, on that topic; without one, on any topic.
+    With a topic, on that topic; without one, on any topic. An automatic
+    stance counts only at ``min_confidence`` or above (an unknown confidence
+    is below any bar above 0), the rule of ``quotes.vocabulary.passes_confidence``.
     """
     assessed = aliased(StanceAssessment)
     manual = aliased(StanceAssessment)
@@ -78,13 +86,19 @@ def effective_stance_is(label: str, topic_id: int | None) -> ColumnElement[bool]
         select(manual.id).where(
             manual.quote_id == assessed.quote_id,
             manual.topic_id == assessed.topic_id,
-            manual.method == "manual",
+            manual.method == Method.MANUAL,
         )
     )
     conditions = [
         assessed.quote_id == Quote.id,
         assessed.label == label,
-        or_(assessed.method == "manual", no_manual_override),
+        or_(
+            assessed.method == Method.MANUAL,
+            and_(
+                no_manual_override,
+                assessed.confidence >= min_confidence if min_confidence > 0 else true(),
+            ),
+        ),
     ]
     if topic_id is not None:
         conditions.append(assessed.topic_id == topic_id)
@@ -93,17 +107,18 @@ def effective_stance_is(label: str, topic_id: int | None) -> ColumnElement[bool]
 
 def resolve_filters(session: Session, filters: QuoteFilters) -> ResolvedFilters:
     """Check every value (raising BadInputError for unknown ones) and resolve ids."""
-    since = optional_date(filters.since, what="--since date")
-    until = optional_date(filters.until, what="--until date")
-    if since and until and since.start > until.end:
-        raise BadInputError(f"--since {since} is after --until {until}: nothing can match.")
-    stance = validate_stance_label(filters.stance) if filters.stance else None
+    since, until = date_range(filters.since, filters.until)
+    stance = stance_label(filters.stance) if filters.stance else None
+    bar = validate_min_confidence(filters.min_confidence)
     topic = get_topic(session, filters.topic) if filters.topic else None
     speaker = require_speaker(session, filters.speaker) if filters.speaker else None
+    kind = quote_kind(filters.kind) if filters.kind else None
     return ResolvedFilters(
         speaker_id=speaker.id if speaker else None,
         topic_id=topic.id if topic else None,
         stance=stance,
-        since=since.start if since else None,
-        until=until.end if until else None,
+        since=since,
+        until=until,
+        min_confidence=bar,
+        kind=kind,
     )

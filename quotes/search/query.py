@@ -11,14 +11,14 @@ Without a mode, search is hybrid once any vectors exist, else text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quotes.errors import BadInputError
 from quotes.records.quotes import load_quotes, quote_to_dict
+from quotes.results import QuoteRecord, SearchHit
 from quotes.search.filters import QuoteFilters, resolve_filters
 from quotes.search.fulltext import text_search
 from quotes.store.engine import Database
@@ -31,23 +31,10 @@ if TYPE_CHECKING:
     from quotes.meaning.vectors import Progress
 
 SEARCH_MODES = ("text", "semantic", "hybrid")
+#: The least cosine similarity that counts as a semantic hit; how it was
+#: calibrated is in quotes.search.semantic.
+DEFAULT_MIN_MATCH = 0.25
 MAX_LIMIT = 10_000
-
-
-@dataclass
-class SearchHit:
-    rank: int
-    match: float
-    snippet: str | None
-    quote: dict[str, Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            **self.quote,
-            "rank": self.rank,
-            "match": round(self.match, 6),
-            "snippet": self.snippet,
-        }
 
 
 def search(
@@ -58,27 +45,37 @@ def search(
     mode: str | None = "text",
     limit: int = 20,
     embedder: Embedder | None = None,
+    min_match: float | None = None,
 ) -> list[SearchHit]:
     """The ``limit`` best statements for ``query`` that pass every filter.
 
     Semantic and hybrid modes search the vectors already stored under the
     configured model (or ``embedder``'s); ``prepare_search``
-    embeds what is missing first.
+    embeds what is missing first. ``min_match`` is the least cosine
+    similarity a semantic hit needs (default
+    :data:`DEFAULT_MIN_MATCH`, 0.25); text mode ignores it.
     """
     query = clean_text(query, what="search query")
     mode = check_mode(mode) if mode is not None else default_mode(session)
     if not 1 <= limit <= MAX_LIMIT:
         raise BadInputError(f"invalid limit {limit}: use a number from 1 to {MAX_LIMIT}.")
+    if min_match is not None and not -1.0 <= min_match <= 1.0:
+        raise BadInputError(
+            f"invalid minimum match {min_match}: use a cosine similarity from -1 to 1."
+        )
     resolved = resolve_filters(session, filters or QuoteFilters())
     if mode == "text":
         hits = text_search(session, query, resolved.clauses(), limit)
     else:
         from quotes.search.semantic import meaning_search
 
-        hits = meaning_search(session, query, resolved.clauses(), limit, mode, embedder)
+        least = DEFAULT_MIN_MATCH if min_match is None else min_match
+        hits = meaning_search(session, query, resolved.clauses(), limit, mode, embedder, least)
     quotes = {q.id: q for q in load_quotes(session, [h.quote_id for h in hits])}
     return [
-        SearchHit(rank, hit.match, hit.snippet, quote_to_dict(quotes[hit.quote_id]))
+        SearchHit(
+            QuoteRecord.from_dict(quote_to_dict(quotes[hit.quote_id])), rank, hit.match, hit.snippet
+        )
         for rank, hit in enumerate(hits, start=1)
     ]
 

@@ -11,12 +11,13 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, cast
 
 from quotes.errors import BadInputError
+from quotes.vocabulary import DatePrecision, values
 
-Precision = Literal["day", "month", "year"]
-PRECISIONS: tuple[Precision, ...] = ("day", "month", "year")
+Precision = Literal["day", "month", "year"]  # the values of vocabulary.DatePrecision
+PRECISIONS: tuple[str, ...] = values(DatePrecision)
 
 #: ASCII digits only: ``\d`` would also take "٢٠٢٦" (Arabic-Indic) or full-width digits.
 _PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?$")
@@ -93,8 +94,23 @@ def optional_date(value: str | None, *, what: str = "date") -> PartialDate | Non
     return parse_date(value, what=what)
 
 
+def date_range(since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    """``--since`` and ``--until`` as the first and the last day they cover.
+
+    ``--until 2026-01`` ends on 31 January, so a period always includes the
+    whole of its last month or year. A start after the end is bad input (it
+    could match nothing, and is most likely two values swapped).
+    """
+    start = optional_date(since, what="--since date")
+    end = optional_date(until, what="--until date")
+    if start and end and start.start > end.end:
+        raise BadInputError(f"--since {start} is after --until {end}: nothing can match.")
+    return (start.start if start else None, end.end if end else None)
+
+
 def format_date(start: date | None, precision: str | None) -> str | None:
     """Render a stored (start, precision) pair in the form it was given."""
     if start is None:
         return None
-    return str(PartialDate(start, precision if precision in PRECISIONS else "day"))
+    known = cast(Precision, precision) if precision in PRECISIONS else "day"
+    return str(PartialDate(start, known))

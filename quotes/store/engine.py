@@ -242,6 +242,14 @@ def checkpoint(database: Database) -> None:
         pass  # busy with other writers: their own command end will checkpoint
 
 
+def close_database(database: Database) -> None:
+    """Dispose ``database``'s engine and forget it (the next open builds a new one)."""
+    database.dispose()
+    for key, known in list(_OPEN.items()):
+        if known is database:
+            del _OPEN[key]
+
+
 def close_all() -> None:
     """Dispose every engine opened by :func:`open_database` (tests use this)."""
     for database in _OPEN.values():

@@ -11,17 +11,20 @@ editable install.
 from __future__ import annotations
 
 from functools import cache
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-import quotes.migrations
 from quotes.errors import BadInputError
-from quotes.store.engine import Database
 
-SCRIPT_LOCATION = str(Path(quotes.migrations.__file__).parent)
+if TYPE_CHECKING:  # engine imports this module lazily to migrate a new database
+    from quotes.store.engine import Database
+
+SCRIPT_LOCATION = str(Path(import_module("quotes.migrations").__file__ or ".").parent)
 
 
 def alembic_config(database: Database | None = None) -> Config:

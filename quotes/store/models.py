@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -26,6 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from quotes.vocabulary import DatePrecision, Method, QuoteKind, StanceLabel, values
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -34,10 +37,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-QUOTE_KINDS = ("quote", "paraphrase")
-STANCE_LABELS = ("favor", "against", "neutral")
-METHODS = ("manual", "auto")
-DATE_PRECISIONS = ("day", "month", "year")
 HISTORY_ENTITIES = ("quote", "speaker", "topic")
 
 
@@ -147,8 +146,8 @@ class Quote(Base):
     __table_args__ = (
         UniqueConstraint("speaker_id", "text_hash"),
         Index("ix_quotes_speaker_id_date", "speaker_id", "date"),
-        CheckConstraint(_in("kind", QUOTE_KINDS), name="kind"),
-        CheckConstraint(_in("date_precision", DATE_PRECISIONS), name="date_precision"),
+        CheckConstraint(_in("kind", values(QuoteKind)), name="kind"),
+        CheckConstraint(_in("date_precision", values(DatePrecision)), name="date_precision"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -157,7 +156,7 @@ class Quote(Base):
     text_hash: Mapped[str] = mapped_column(String(64))
     date: Mapped[date | None] = mapped_column(Date, index=True)
     date_precision: Mapped[str | None] = mapped_column(String(5))
-    kind: Mapped[str] = mapped_column(String(10), default="quote")
+    kind: Mapped[str] = mapped_column(String(10), default=QuoteKind.QUOTE.value)
     context: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -191,7 +190,7 @@ class QuoteTopic(Base):
     """A quote is about a topic; set by a person (manual) or by assignment (auto)."""
 
     __tablename__ = "quote_topics"
-    __table_args__ = (CheckConstraint(_in("origin", METHODS), name="origin"),)
+    __table_args__ = (CheckConstraint(_in("origin", values(Method)), name="origin"),)
 
     quote_id: Mapped[int] = mapped_column(
         ForeignKey("quotes.id", ondelete="CASCADE"), primary_key=True
@@ -199,7 +198,7 @@ class QuoteTopic(Base):
     topic_id: Mapped[int] = mapped_column(
         ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    origin: Mapped[str] = mapped_column(String(6), default="manual")
+    origin: Mapped[str] = mapped_column(String(6), default=Method.MANUAL.value)
     confidence: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -225,6 +224,20 @@ class Embedding(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class VectorChanges(Base):
+    """One row whose counter database triggers bump on every change to ``embeddings``.
+
+    The on-disk vector index compares it with the value it was built at
+    (quotes.search.vector_index): any insert, update or delete, by any path,
+    makes the index stale. Migration 0004_speed creates the triggers.
+    """
+
+    __tablename__ = "vector_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter: Mapped[int] = mapped_column(BigInteger)
+
+
 class StanceAssessment(Base):
     """Where a quote stands on a topic: label, score in [-1, 1], and who said so.
 
@@ -236,8 +249,8 @@ class StanceAssessment(Base):
     __table_args__ = (
         UniqueConstraint("quote_id", "topic_id", "method"),
         Index("ix_stance_assessments_topic_id_label", "topic_id", "label"),
-        CheckConstraint(_in("label", STANCE_LABELS), name="label"),
-        CheckConstraint(_in("method", METHODS), name="method"),
+        CheckConstraint(_in("label", values(StanceLabel)), name="label"),
+        CheckConstraint(_in("method", values(Method)), name="method"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -38,16 +38,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from quotes.timelines.evidence import Evidence, evidence_of
 from quotes.timelines.periods import Granularity, Period, bucket, date_span
-from quotes.vocabulary import choose
+from quotes.vocabulary import Method, choose
 
 ScoreMethod = Literal["mean", "logodds"]
 SCORE_METHODS: tuple[ScoreMethod, ...] = ("mean", "logodds")
 
 #: How much more a quote with a person's label weighs than an automatic one.
 MANUAL_WEIGHT = 2.0
-#: The score a manual label stands for.
-LABEL_SCORES = {"favor": 1.0, "against": -1.0, "neutral": 0.0}
 
 
 def validate_score_method(value: str) -> ScoreMethod:
@@ -69,6 +68,11 @@ class Observation:
     method: str
     text: str = ""
     source: str | None = None
+    #: The calibrated confidence of an automatic stance (None: a person's
+    #: label, or not known).
+    confidence: float | None = None
+    #: ``quote`` (verbatim) or ``paraphrase`` (reported speech).
+    kind: str = "quote"
 
     @property
     def span(self) -> Period:
@@ -82,18 +86,7 @@ class Observation:
 
     @property
     def weight(self) -> float:
-        return MANUAL_WEIGHT if self.method == "manual" else 1.0
-
-
-def effective_stance(
-    manual_label: str | None, auto_label: str | None, auto_score: float | None
-) -> tuple[str, float, str] | None:
-    """(label, score, method) for one quote: a person's label wins over the automatic one."""
-    if manual_label is not None:
-        return manual_label, LABEL_SCORES[manual_label], "manual"
-    if auto_label is not None and auto_score is not None:
-        return auto_label, max(-1.0, min(1.0, float(auto_score))), "auto"
-    return None
+        return MANUAL_WEIGHT if self.method == Method.MANUAL else 1.0
 
 
 def mean_score(observations: Sequence[Observation]) -> float:
@@ -139,6 +132,11 @@ class TimelinePoint:
     def quote_ids(self) -> list[int]:
         return [o.quote_id for o in self.observations]
 
+    @property
+    def evidence(self) -> Evidence:
+        """What the period's score rests on (labelled and automatic quotes)."""
+        return evidence_of(self.observations)
+
     def to_dict(self) -> dict[str, object]:
         """The contract's row: speaker, topic, period, score, n, quote_ids."""
         return {
@@ -161,6 +159,12 @@ class Timeline:
     speakers: list[str]
     points: list[TimelinePoint] = field(default_factory=list)
     undated: int = 0
+    #: The topic's poles, so a chart can say what +1 and -1 mean.
+    favor: str = ""
+    against: str = ""
+    #: The confidence bar automatic stances had to pass, and how many did not.
+    min_confidence: float = 0.0
+    below_bar: int = 0
 
     @property
     def observations(self) -> list[Observation]:
@@ -183,7 +187,12 @@ class Timeline:
         return point.period.granularity != self.granularity
 
     def rows(self) -> list[dict[str, object]]:
+        """The contract's rows: speaker, topic, period, score, n, quote_ids."""
         return [p.to_dict() for p in self.points]
+
+    def to_dict(self) -> list[dict[str, object]]:
+        """What ``timeline --format json`` prints: :meth:`rows`."""
+        return self.rows()
 
 
 def speaker_order(name: str) -> tuple[str, str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -52,8 +51,6 @@ def output_path(fmt: TimelineFormat, output: Path | None) -> Path | None:
         default = Path(f"timeline.{fmt}")
         check_writable(default)
         return default
-    if fmt == "parquet" and sys.stdout.isatty():
-        raise BadInputError("parquet is binary: give --output FILE or redirect stdout.")
     return None
 
 
@@ -99,31 +96,38 @@ def _bytes(
     raise BadInputError(f"format {fmt!r} cannot be written to a file; use csv, json or parquet.")
 
 
-def write_timeline(
-    timeline: Timeline,
-    shifts: Sequence[Shift],
-    fmt: TimelineFormat,
-    path: Path | None,
-    style: CsvStyle = SPREADSHEET_SAFE,
-) -> None:
-    """Write csv, json, parquet, png or html to ``path`` (stdout when None).
+def render_timeline(
+    timeline: Timeline, fmt: TimelineFormat, style: CsvStyle = SPREADSHEET_SAFE
+) -> bytes:
+    """The whole document in ``fmt`` (csv, json, parquet, png or html) as bytes.
 
-    The whole document is rendered in memory first (timelines are small), then
-    written in one step.
+    Charts mark the timeline's stance shifts. Timelines are small, so the
+    document is rendered in memory; the caller decides where it goes.
     """
     if fmt == "parquet":
         from quotes.exports.parquet import require_pyarrow
 
         require_pyarrow()
+    shifts: Sequence[Shift] = ()
+    if fmt in FILE_FORMATS:
+        from quotes.timelines.shifts import detect_shifts
+
+        shifts = detect_shifts(timeline.points)
+    return _bytes(timeline, shifts, fmt, style)
+
+
+def write_timeline(
+    timeline: Timeline,
+    shifts: Sequence[Shift],
+    fmt: TimelineFormat,
+    path: Path,
+    style: CsvStyle = SPREADSHEET_SAFE,
+) -> None:
+    """Write csv, json, parquet, png or html to ``path`` (atomically)."""
+    if fmt == "parquet":
+        from quotes.exports.parquet import require_pyarrow
+
+        require_pyarrow()
     data = _bytes(timeline, shifts, fmt, style)
-    if path is None:
-        if fmt in ("csv", "json"):
-            sys.stdout.write(data.decode("utf-8"))
-            sys.stdout.flush()
-            return
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
     with atomic_output(path, binary=True) as handle:
         handle.write(data)

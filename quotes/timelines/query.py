@@ -13,24 +13,30 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, distinct, func, select
+from sqlalchemy import ColumnElement, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from quotes.errors import BadInputError
 from quotes.records.speakers import require_speaker
 from quotes.records.topics import get_topic
-from quotes.store.dates import optional_date
+from quotes.store.dates import date_range
 from quotes.store.models import Quote, QuoteSource, Source, Speaker, StanceAssessment, Topic
 from quotes.timelines.aggregate import (
     Observation,
     Timeline,
     build_points,
-    effective_stance,
     speaker_order,
     validate_score_method,
 )
 from quotes.timelines.periods import validate_granularity
 from quotes.timelines.shifts import DEFAULT_THRESHOLD, Shift, detect_shifts, validate_threshold
+from quotes.vocabulary import (
+    DEFAULT_MIN_CONFIDENCE,
+    Method,
+    effective_stance,
+    passes_confidence,
+    validate_min_confidence,
+)
 
 _CHUNK = 500
 
@@ -45,20 +51,33 @@ class _Assessed:
     when: date | None
     precision: str | None
     text: str
+    kind: str
     manual: tuple[str, float] | None = None
-    auto: tuple[str, float] | None = None
+    auto: tuple[str, float, float | None] | None = None  # label, score, confidence
+
+    def counts(self, bar: float) -> bool:
+        """A person's label always counts; an automatic stance only above the bar."""
+        if self.manual is not None:
+            return True
+        return self.auto is not None and passes_confidence("auto", self.auto[2], bar)
 
 
-def _date_clauses(since: str | None, until: str | None) -> list[ColumnElement[bool]]:
-    start = optional_date(since, what="--since date")
-    end = optional_date(until, what="--until date")
-    if start and end and start.start > end.end:
-        raise BadInputError(f"--since {start} is after --until {end}: nothing can match.")
+@dataclass
+class Observed:
+    """What :func:`load_observations` found."""
+
+    observations: list[Observation]
+    undated: int  # quotes that count but have no date
+    below_bar: int  # dated quotes whose only stance is automatic and under the bar
+
+
+def date_clauses(since: str | None, until: str | None) -> list[ColumnElement[bool]]:
+    start, end = date_range(since, until)
     clauses: list[ColumnElement[bool]] = []
     if start:
-        clauses.append(Quote.date >= start.start)
+        clauses.append(Quote.date >= start)
     if end:
-        clauses.append(Quote.date <= end.end)
+        clauses.append(Quote.date <= end)
     return clauses
 
 
@@ -84,8 +103,10 @@ def load_observations(
     topic_ids: Iterable[int] | None = None,
     speaker_ids: Iterable[int] | None = None,
     extra: Sequence[ColumnElement[bool]] = (),
-) -> tuple[list[Observation], int]:
-    """Effective stances of dated quotes, plus how many assessed quotes had no date."""
+    min_confidence: float = 0.0,
+) -> Observed:
+    """Effective stances of dated quotes that pass the confidence bar, with counts of
+    the quotes left out (undated, or automatic and below the bar)."""
     query = (
         select(
             StanceAssessment.quote_id,
@@ -94,9 +115,11 @@ def load_observations(
             StanceAssessment.method,
             StanceAssessment.label,
             StanceAssessment.score,
+            StanceAssessment.confidence,
             Quote.date,
             Quote.date_precision,
             Quote.text,
+            Quote.kind,
         )
         .join(Quote, Quote.id == StanceAssessment.quote_id)
         .join(Speaker, Speaker.id == Quote.speaker_id)
@@ -109,18 +132,22 @@ def load_observations(
     if speaker_ids is not None:
         query = query.where(Quote.speaker_id.in_(list(speaker_ids)))
     pairs: dict[tuple[int, str], _Assessed] = {}
-    for quote_id, speaker, topic, method, label, score, when, precision, text in session.execute(
-        query
-    ):
+    for row in session.execute(query):
+        quote_id, speaker, topic, method, label, score, confidence = row[:7]
+        when, precision, text, kind = row[7:]
         pair = pairs.setdefault(
-            (quote_id, topic), _Assessed(quote_id, speaker, topic, when, precision, text)
+            (quote_id, topic), _Assessed(quote_id, speaker, topic, when, precision, text, kind)
         )
-        if method == "manual":
+        if method == Method.MANUAL:
             pair.manual = (label, score)
         else:
-            pair.auto = (label, score)
-    undated = {p.quote_id for p in pairs.values() if p.when is None}
-    dated = [p for p in pairs.values() if p.when is not None]
+            pair.auto = (label, score, confidence)
+    counted = [p for p in pairs.values() if p.counts(min_confidence)]
+    undated = {p.quote_id for p in counted if p.when is None}
+    below_bar = sum(
+        1 for p in pairs.values() if p.when is not None and not p.counts(min_confidence)
+    )
+    dated = [p for p in counted if p.when is not None]
     sources = _sources(session, sorted({p.quote_id for p in dated}))
     observations = []
     for pair in dated:
@@ -145,9 +172,11 @@ def load_observations(
                 method=method,
                 text=pair.text,
                 source=sources.get(pair.quote_id),
+                confidence=pair.auto[2] if method == "auto" and pair.auto else None,
+                kind=pair.kind,
             )
         )
-    return observations, len(undated)
+    return Observed(observations, len(undated), below_bar)
 
 
 def build_timeline(
@@ -159,30 +188,45 @@ def build_timeline(
     score: str = "mean",
     since: str | None = None,
     until: str | None = None,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    default_speakers: int = 0,
 ) -> Timeline:
     """A topic's stance timeline for the named speakers (aliases resolve).
 
+    Without speakers, the ``default_speakers`` speakers with the most assessed
+    dated quotes on the topic (none named and no default is bad input).
     Every value is checked before anything is read: an unknown topic, speaker,
     period or score is bad input. Speakers without assessed quotes on the topic
     simply have no rows; the caller decides what to say about an empty result.
     """
     granularity = validate_granularity(by)
     method = validate_score_method(score)
-    if not speakers:
+    bar = validate_min_confidence(min_confidence)
+    if not speakers and default_speakers < 1:
         raise BadInputError("give at least one --speaker for the timeline.")
-    clauses = _date_clauses(since, until)
+    clauses = date_clauses(since, until)
     found = get_topic(session, topic)
+    if not speakers:
+        speakers = most_assessed_speakers(session, found.id, limit=default_speakers)
     people = list({s.id: s for s in (require_speaker(session, n) for n in speakers)}.values())
-    observations, undated = load_observations(
-        session, topic_ids=[found.id], speaker_ids=[p.id for p in people], extra=clauses
+    observed = load_observations(
+        session,
+        topic_ids=[found.id],
+        speaker_ids=[p.id for p in people],
+        extra=clauses,
+        min_confidence=bar,
     )
     return Timeline(
         topic=found.name,
         granularity=granularity,
         method=method,
         speakers=[p.name for p in people],
-        points=build_points(observations, granularity, method),
-        undated=undated,
+        points=build_points(observed.observations, granularity, method),
+        undated=observed.undated,
+        favor=found.favor_pole,
+        against=found.against_pole,
+        min_confidence=bar,
+        below_bar=observed.below_bar,
     )
 
 
@@ -194,33 +238,70 @@ def find_shifts(
     by: str = "month",
     score: str = "mean",
     threshold: float = DEFAULT_THRESHOLD,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
 ) -> list[Shift]:
-    """Shifts of every speaker on every topic, or only the ones named."""
+    """Shifts of every speaker on every topic, or only the ones named.
+
+    Only evidence above the confidence bar counts, and only periods with
+    sufficient evidence (:mod:`quotes.timelines.evidence`) are compared.
+    """
     granularity = validate_granularity(by)
     method = validate_score_method(score)
     limit = validate_threshold(threshold)
+    bar = validate_min_confidence(min_confidence)
     topic_ids = [get_topic(session, topic).id] if topic else None
     speaker_ids = [require_speaker(session, speaker).id] if speaker else None
-    observations, _ = load_observations(session, topic_ids=topic_ids, speaker_ids=speaker_ids)
-    shifts = detect_shifts(build_points(observations, granularity, method), threshold=limit)
+    observed = load_observations(
+        session, topic_ids=topic_ids, speaker_ids=speaker_ids, min_confidence=bar
+    )
+    shifts = detect_shifts(
+        build_points(observed.observations, granularity, method), threshold=limit
+    )
     shifts.sort(key=lambda s: (speaker_order(s.speaker), s.topic, s.after.period.sort_key))
     return shifts
 
 
-def most_assessed(session: Session, *, limit: int = 3) -> tuple[str, list[str]] | None:
+def most_assessed_speakers(session: Session, topic_id: int, *, limit: int) -> list[str]:
+    """The ``limit`` speakers with the most stance-assessed dated quotes on the topic,
+    most first (ties by name)."""
+    count = func.count(distinct(Quote.id))
+    rows = session.execute(
+        select(Speaker.name, count)
+        .select_from(StanceAssessment)
+        .join(Quote, Quote.id == StanceAssessment.quote_id)
+        .join(Speaker, Speaker.id == Quote.speaker_id)
+        .where(StanceAssessment.topic_id == topic_id, Quote.date.is_not(None))
+        .group_by(Speaker.name)
+        .order_by(count.desc(), Speaker.name)
+        .limit(limit)
+    ).all()
+    return [name for name, _ in rows]
+
+
+def most_assessed(
+    session: Session, *, limit: int = 3, min_confidence: float = 0.0
+) -> tuple[str, list[str]] | None:
     """The topic with the most stance-assessed dated quotes, and its most-quoted speakers.
 
     This picks what a first timeline should show (the demo uses it): the
     ``limit`` speakers with the most assessed quotes on that topic, most first.
-    None when nothing is assessed yet.
+    None when nothing is assessed yet. Only stances that pass ``min_confidence``
+    are counted (a person's label always is).
     """
+    counted = (
+        []
+        if min_confidence <= 0
+        else [
+            or_(StanceAssessment.method == "manual", StanceAssessment.confidence >= min_confidence)
+        ]
+    )
     rows = session.execute(
         select(Topic.name, Speaker.name, func.count(distinct(Quote.id)))
         .select_from(StanceAssessment)
         .join(Quote, Quote.id == StanceAssessment.quote_id)
         .join(Speaker, Speaker.id == Quote.speaker_id)
         .join(Topic, Topic.id == StanceAssessment.topic_id)
-        .where(Quote.date.is_not(None))
+        .where(Quote.date.is_not(None), *counted)
         .group_by(Topic.name, Speaker.name)
     ).all()
     if not rows:

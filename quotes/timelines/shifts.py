@@ -12,6 +12,13 @@ after it, never with the months inside it). It reports:
 - otherwise a **move** (``kind="move"``) when the score changes by at least
   ``threshold`` (default 0.5, a quarter of the whole -1..1 scale).
 
+Only periods with sufficient evidence are compared (the rule of
+:mod:`quotes.timelines.evidence`: a person's label, or at least three
+automatic assessments above the confidence bar); a thin period is skipped as
+if it were empty, so a shift never rests on one stray automatic score. Each
+shift says what each side rests on (``2 labelled quotes``, ``5 automatic,
+mean confidence 0.82``).
+
 Each shift carries its evidence: from the earlier period the quote that most
 clearly held the old position (the highest score when the position fell, the
 lowest when it rose) and from the later period the quote that most clearly
@@ -28,6 +35,7 @@ from typing import Literal
 
 from quotes.errors import BadInputError
 from quotes.timelines.aggregate import Observation, TimelinePoint
+from quotes.timelines.evidence import DEFAULT_MINIMUM, EvidenceMinimum
 
 DEFAULT_THRESHOLD = 0.5
 DEFAULT_NEUTRAL_BAND = 0.15
@@ -69,6 +77,8 @@ class Shift:
             "change": round(self.change, 4),
             "before": _evidence(self.evidence_before),
             "after": _evidence(self.evidence_after),
+            "from_basis": self.before.evidence.to_dict(),
+            "to_basis": self.after.evidence.to_dict(),
         }
 
 
@@ -80,6 +90,8 @@ def _evidence(obs: Observation) -> dict[str, object]:
         "score": round(obs.score, 4),
         "label": obs.label,
         "method": obs.method,
+        "confidence": None if obs.confidence is None else round(obs.confidence, 4),
+        "kind": obs.kind,
         "source": obs.source,
     }
 
@@ -137,11 +149,17 @@ def detect_shifts(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     neutral_band: float = DEFAULT_NEUTRAL_BAND,
+    minimum: EvidenceMinimum = DEFAULT_MINIMUM,
 ) -> list[Shift]:
-    """Shifts in timeline rows sorted by speaker, topic, then period (as built)."""
+    """Shifts in timeline rows sorted by speaker, topic, then period (as built).
+
+    Periods whose evidence is not sufficient under ``minimum`` are left out
+    before periods are compared.
+    """
     grouped: dict[tuple[str, str], list[TimelinePoint]] = {}
     for point in points:
-        grouped.setdefault((point.speaker, point.topic), []).append(point)
+        if point.evidence.sufficient(minimum):
+            grouped.setdefault((point.speaker, point.topic), []).append(point)
     shifts: list[Shift] = []
     for series in grouped.values():
         series.sort(key=lambda p: p.period.sort_key)

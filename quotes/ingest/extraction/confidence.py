@@ -30,6 +30,7 @@ RULE_PRIORS: dict[str, float] = {
     "follow-on": 0.85,  # a quotation with no cue after the same speaker's
     "next-paragraph": 0.8,  # 'Archer continued:' and the quotation in the next paragraph
     "headline": 0.8,  # "Archer: Tariff Plan 'Smells of Panic'"
+    "sentence-subject": 0.7,  # 'Dillon shrugged. "Ask the chairman."'
 }
 
 #: how the name was found -> prior that it is the right person

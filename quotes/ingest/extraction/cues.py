@@ -15,6 +15,7 @@ from typing import Literal
 
 from quotes.ingest.extraction.lexicon import (
     AUXILIARIES,
+    CALENDAR_WORDS,
     DETERMINERS,
     EMBEDDING_VERBS,
     FUNCTION_WORDS,
@@ -23,11 +24,14 @@ from quotes.ingest.extraction.lexicon import (
     NOT_ROLE_WORDS,
     PLURAL_PRONOUNS,
     PRONOUNS,
+    QUANTITY_WORDS,
     SPEECH_VERBS,
+    STATEMENT_NOUNS,
     TITLE_WORDS,
     UNNAMED_NOUNS,
+    words,
 )
-from quotes.ingest.extraction.names import NamePhrase, capitalised_runs, name_phrase
+from quotes.ingest.extraction.names import NamePhrase, capitalised_runs, name_phrase, not_a_person
 from quotes.ingest.extraction.tokens import Token
 
 SubjectKind = Literal["name", "pronoun", "office", "unnamed"]
@@ -35,6 +39,9 @@ _APPOSITIVE_MAX_TOKENS = 24
 _PARTY_TAG = re.compile(r"^[RDI]-[A-Z][A-Za-z.]*$")
 _DESCRIPTOR_MAX_WORDS = 5
 _ROLE_MAX_WORDS = 5
+_CLAUSE_SUBJECT_WITHIN = 8  # tokens from the sentence start
+_PERIODS = words("week month year weekend morning night evening afternoon")
+_THIS_OR_LAST = words("this last")
 _PREPOSITIONS = frozenset(["of", "in", "at", "for", "from", "on", "with", "to", "by", "near"])
 
 
@@ -88,6 +95,8 @@ def find_cues(tokens: Sequence[Token]) -> list[Cue]:
             continue
         if lower not in SPEECH_VERBS and lower not in EMBEDDING_VERBS:
             continue
+        if _is_plural_noun(tokens, index):
+            continue  # "one of the states in the lawsuit", "his remarks"
         embedding_only = lower in EMBEDDING_VERBS
         found = subject_before(tokens, index)
         if found is not None:
@@ -99,7 +108,44 @@ def find_cues(tokens: Sequence[Token]) -> list[Cue]:
             subject, last = _subject_after(tokens, index + 1)
             if subject is not None:
                 cues.append(Cue(subject, index, index, last, embedding_only))
+            elif lower.endswith("ing") and index > 0:
+                # "Trump lashed out at the court, calling the decision "a disaster"":
+                # the participle's subject is the clause's.
+                main = clause_subject(tokens, index)
+                if main is not None:
+                    cues.append(Cue(main, index, index, index, embedding_only))
     return cues
+
+
+def clause_subject(tokens: Sequence[Token], before: int) -> Subject | None:
+    """The sentence's subject: a pronoun opening it, or the first person named near its start."""
+    first = tokens[0]
+    if first.kind == "word" and first.lower in PRONOUNS:
+        return Subject("pronoun", (first.lower,), first.start)
+    for run in capitalised_runs(tokens[: min(before, _CLAUSE_SUBJECT_WITHIN)]):
+        phrase = name_phrase(run)
+        if phrase is None or run[-1].is_possessive or not_a_person(phrase.name):
+            continue
+        return Subject("name", phrase.name, phrase.start, phrase, phrase.titles)
+    return None
+
+
+def _before_time(tokens: Sequence[Token], index: int) -> int:
+    """Skip a time between subject and verb: 'Hale on Friday said', 'Hale, last week, said'."""
+    position = index - 1 if 0 <= index < len(tokens) and tokens[index].text == "," else index
+    skipped = position
+    if _word_at(tokens, skipped) in CALENDAR_WORDS:
+        skipped -= 1
+        if _word_at(tokens, skipped) == "on":
+            skipped -= 1
+    elif _word_at(tokens, skipped) in _PERIODS and _word_at(tokens, skipped - 1) in _THIS_OR_LAST:
+        skipped -= 2
+    if skipped == position:
+        return index  # no time phrase here
+    enclosed = skipped >= 0 and tokens[skipped].text == ","
+    if position != index and not enclosed:
+        return index  # ', who signed it in March, said': the time belongs to the aside
+    return skipped - 1 if enclosed else skipped
 
 
 def _role_start(tokens: Sequence[Token], first: int) -> int:
@@ -138,6 +184,17 @@ def _is_role_word(token: Token) -> bool:
     ) or (token.is_possessive and token.kind == "word")
 
 
+def _is_plural_noun(tokens: Sequence[Token], index: int) -> bool:
+    """'the states', 'his remarks', 'the United States': a speech verb's form used as a noun."""
+    word = tokens[index].lower
+    before = _word_at(tokens, index - 1)
+    if not word.endswith("s") or before is None:
+        return False
+    if tokens[index].is_capitalised and before in NOT_PERSON_WORDS:
+        return True  # "the United States", "Member States"
+    return before in DETERMINERS or before in QUANTITY_WORDS or tokens[index - 1].is_possessive
+
+
 def _word_at(tokens: Sequence[Token], index: int) -> str | None:
     if 0 <= index < len(tokens) and tokens[index].kind == "word":
         return tokens[index].lower
@@ -145,7 +202,7 @@ def _word_at(tokens: Sequence[Token], index: int) -> str | None:
 
 
 def subject_before(tokens: Sequence[Token], verb: int) -> tuple[Subject, int] | None:
-    index = verb - 1
+    index = _before_time(tokens, verb - 1)
     while index >= 0 and (_word_at(tokens, index) in AUXILIARIES or tokens[index].text == ")"):
         if tokens[index].text == ")":  # "Senator Elizabeth Warren (D-Mass.) said"
             opening = next(
@@ -159,6 +216,9 @@ def subject_before(tokens: Sequence[Token], verb: int) -> tuple[Subject, int] | 
     if index < 0:
         return None
     token = tokens[index]
+    if token.lower == "who" and index > 1 and tokens[index - 1].text == ",":
+        # "Sen. Rand Mitchell, R-Ky., who said": the person the clause hangs on
+        return _appositive(tokens, index - 1) or _subject_ending_at(tokens, index - 2)
     if token.kind == "word" and (token.lower in PRONOUNS or token.lower in PLURAL_PRONOUNS):
         kind: SubjectKind = "pronoun" if token.lower in PRONOUNS else "unnamed"
         return Subject(kind, (token.lower,), token.start), index
@@ -169,6 +229,16 @@ def subject_before(tokens: Sequence[Token], verb: int) -> tuple[Subject, int] | 
     if token.kind == "word":
         return _descriptor_ending_at(tokens, index)
     return None
+
+
+def _subject_ending_at(tokens: Sequence[Token], index: int) -> tuple[Subject, int] | None:
+    """A name or a description ending at ``index``."""
+    if index < 0:
+        return None
+    token = tokens[index]
+    if token.is_capitalised and token.lower not in FUNCTION_WORDS:
+        return _name_ending_at(tokens, index)
+    return _descriptor_ending_at(tokens, index) if token.kind == "word" else None
 
 
 def _name_ending_at(
@@ -199,7 +269,9 @@ def _appositive(tokens: Sequence[Token], comma: int) -> tuple[Subject, int] | No
     end = comma  # the comma closing the aside being looked at
     for index in range(comma - 1, max(comma - _APPOSITIVE_MAX_TOKENS, 0) - 1, -1):
         token = tokens[index]
-        if token.kind == "quote" or token.lower in SPEECH_VERBS:
+        if token.kind == "quote" or (
+            token.lower in SPEECH_VERBS and not _is_plural_noun(tokens, index)
+        ):
             return None
         if token.text != ",":
             continue
@@ -223,7 +295,10 @@ def _appositive(tokens: Sequence[Token], comma: int) -> tuple[Subject, int] | No
                 first -= 1
             return inner[0], first
         if before is not None and before.kind == "word" and not before.is_capitalised:
-            return _descriptor_ending_at(tokens, index - 1)
+            described = _descriptor_ending_at(tokens, index - 1)
+            if described is not None:
+                return described
+            # "president of Local 117, which represents ..., warned": look further back
         end = index
     return None
 
@@ -256,6 +331,9 @@ def _looks_like_person(subject: Subject) -> bool:
 def _descriptor_ending_at(tokens: Sequence[Token], index: int) -> tuple[Subject, int] | None:
     """'the prime minister said' (an office) or 'a NATO spokesperson said' (unnamed)."""
     head = tokens[index].lower
+    owned = _owner_of_words(tokens, index)
+    if owned is not None:
+        return owned
     if head not in TITLE_WORDS and head not in UNNAMED_NOUNS:
         return None
     for first in range(index, max(index - _DESCRIPTOR_MAX_WORDS, -1), -1):
@@ -268,6 +346,22 @@ def _descriptor_ending_at(tokens: Sequence[Token], index: int) -> tuple[Subject,
             kind: SubjectKind = "office" if definite and head in TITLE_WORDS else "unnamed"
             return Subject(kind, words, token.start), first
     return None
+
+
+def _owner_of_words(tokens: Sequence[Token], index: int) -> tuple[Subject, int] | None:
+    """The owner of a statement speaks through it: "Hale's statement called for ..."."""
+    if tokens[index].lower not in STATEMENT_NOUNS or index == 0:
+        return None
+    owner = tokens[index - 1]
+    if not (owner.is_possessive and owner.is_capitalised):
+        return None
+    found = _name_ending_at(tokens, index - 1)
+    if found is None:
+        return None
+    subject, first = found
+    if first < index - 1 and tokens[first].is_possessive:
+        return None  # "Norland's Hale's statement": unclear
+    return subject, first
 
 
 def _name_after_role(tokens: Sequence[Token], index: int) -> tuple[Subject, int] | None:
@@ -291,6 +385,10 @@ def _name_after_role(tokens: Sequence[Token], index: int) -> tuple[Subject, int]
                 position += len(run)
                 continue
             if not roles and not owner:
+                if _is_role_word_at(tokens, position + len(run)):
+                    owner = True  # an employer: "said Bernstein analyst Mark Ellis"
+                    position += len(run)
+                    continue
                 return None  # a plain name: the caller's rule
             phrase = name_phrase(run)
             if phrase is None:
@@ -301,11 +399,28 @@ def _name_after_role(tokens: Sequence[Token], index: int) -> tuple[Subject, int]
         if token.text == "," and (roles or owner):
             position += 1
             continue
-        if not _is_role_word(token) or token.is_possessive:
+        if (
+            token.lower == "of"
+            and roles
+            and (
+                _is_role_word_at(tokens, position + 1)
+                or _word_at(tokens, position + 1) in QUANTITY_WORDS
+            )
+        ):
+            position += 2 if _word_at(tokens, position + 1) in QUANTITY_WORDS else 1
+            continue  # "chief of staff", "mother of three"
+        if not _is_role_word(token):
             return None
-        roles.append(token.lower)
+        if token.is_possessive:  # "the county's chief clerk"
+            owner = True
+        else:
+            roles.append(token.lower)
         position += 1
     return None
+
+
+def _is_role_word_at(tokens: Sequence[Token], index: int) -> bool:
+    return index < len(tokens) and _is_role_word(tokens[index])
 
 
 def _subject_after(tokens: Sequence[Token], index: int) -> tuple[Subject | None, int]:

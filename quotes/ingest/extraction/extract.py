@@ -28,23 +28,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
+from quotes.ingest.extraction.candidates import NOBODY, Attribution, Candidate, Extraction
 from quotes.ingest.extraction.confidence import confidence_of
-from quotes.ingest.extraction.cues import Cue, Subject, find_cues, subject_before
+from quotes.ingest.extraction.cues import Cue, Subject, clause_subject, find_cues, subject_before
 from quotes.ingest.extraction.forms import (
     DASHES,
     LabelLine,
     is_headline,
     name_after_dash,
     single_mark_spans,
+    split_labelled_lines,
     transcript_lines,
 )
-from quotes.ingest.extraction.genders import gender_of
 from quotes.ingest.extraction.lexicon import (
     CONTINUING_WORDS,
     FUNCTION_WORDS,
     NAMING_WORDS,
+    PRONOUNS,
     SPEECH_VERBS,
     TITLE_CASE_SMALL_WORDS,
 )
@@ -55,87 +56,16 @@ from quotes.ingest.extraction.names import (
     capitalised_runs,
     name_phrase,
     not_a_person,
+    person_words,
 )
 from quotes.ingest.extraction.tokens import Sentence, Token, sentences_of
 from quotes.store.normalize import clean_text
 
 _BARE_CUE_MAX_WORDS = 8
 _LABEL_DESCRIPTION_MAX_TOKENS = 12
-
-
-@dataclass(frozen=True)
-class Attribution:
-    """Who said a quotation and the evidence for it.
-
-    ``rule`` is how the quotation was tied to its cue, ``name_from`` how the
-    speaker's name was found (None: no speaker), ``confidence`` what the two
-    are worth together (:func:`confidence_of`).
-    """
-
-    speaker: str | None = None
-    cue: str | None = None
-    rule: str = "none"
-    name_from: str | None = None
-    confidence: float = 0.0
-
-    def carried(self, rule: str) -> Attribution:
-        """The same speaker for a quotation with no cue of its own."""
-        if self.speaker is None:
-            return Attribution(None, self.cue, rule)
-        value = round(self.confidence * confidence_of(rule, "carried"), 2)
-        return Attribution(self.speaker, self.cue, rule, self.name_from, value)
-
-
-_NOBODY = Attribution()
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A quotation found in the article.
-
-    ``start``/``end`` are character offsets of the quoted words in the input
-    (for a quotation split around its cue, from the first part's start to the
-    last part's end; ``spans`` lists each part). ``text`` is the quotation as it
-    reads on its own: a comma that only led into the cue becomes a full stop.
-    ``confidence`` (0-1, 0 without a speaker) rests on ``rule`` (how the
-    quotation was tied to its cue) and ``name_from`` (how the name was found).
-    """
-
-    text: str
-    speaker: str | None
-    kind: str
-    start: int
-    end: int
-    cue: str | None
-    partial: bool
-    spans: tuple[tuple[int, int], ...]
-    #: the article's sentence the quotation starts in (context for a partial one)
-    sentence: tuple[int, int] = (0, 0)
-    confidence: float = 0.0
-    rule: str = "none"
-    name_from: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The contract's candidate object, plus ``partial``, ``spans`` and the evidence."""
-        return {
-            "text": self.text,
-            "speaker": self.speaker,
-            "kind": self.kind,
-            "start": self.start,
-            "end": self.end,
-            "cue": self.cue,
-            "partial": self.partial,
-            "spans": [list(span) for span in self.spans],
-            "confidence": self.confidence,
-            "evidence": {"rule": self.rule, "name_from": self.name_from},
-        }
-
-
-@dataclass(frozen=True)
-class Extraction:
-    candidates: list[Candidate]
-    #: offsets of opening quotation marks that were never closed
-    unclosed: list[int]
+_CARRIED_PARTIAL_MIN_WORDS = 3
+_SUBJECT_MAX_OFFSET = 5  # tokens: "Rovers manager Sean Dillon was furious"
+_TITLE_MAX_WORDS = 8
 
 
 @dataclass
@@ -193,9 +123,11 @@ class _Reader:
     first_of_paragraph: set[int] = field(default_factory=set)
     headlines: set[int] = field(default_factory=set)
     speech: _Speech | None = None
+    #: sentence -> the people it names, each with whether it opens the sentence
+    people_in: dict[int, list[tuple[str, bool]]] = field(default_factory=dict)
 
     def run(self) -> Extraction:
-        paragraphs = split_paragraphs(self.text)
+        paragraphs = split_labelled_lines(self.text, split_paragraphs(self.text))
         lines = {line.paragraph: line for line in transcript_lines(self.text, paragraphs)}
         unclosed: list[int] = []
         for number, paragraph in enumerate(paragraphs):
@@ -218,7 +150,7 @@ class _Reader:
             for run in capitalised_runs(sentence.tokens)
         )
         for index, (paragraph_number, sentence) in enumerate(self.sentences):
-            self.book.sentence = index
+            self.book.sentence, self.book.paragraph = index, paragraph_number
             if paragraph_number in lines:
                 if index in self.first_of_paragraph:
                     self._transcript_line(index, paragraph_number, lines[paragraph_number])
@@ -230,31 +162,42 @@ class _Reader:
     # -- people ------------------------------------------------------------
 
     def _note_people(self, sentence: Sentence) -> None:
+        """Remember who the sentence names; the first person named counts as its subject."""
         if not _ends_like_prose(self.text, sentence):
             return  # a headline: its capitalised words are not people
         subject = True
+        index = self.book.sentence
+        quotes = any(t.kind == "quote" for t in sentence.tokens)
+        opener = sentence.tokens[0] if sentence.tokens else None
+        if opener is not None and opener.kind == "word" and opener.lower in PRONOUNS:
+            # "He spoke at a rally alongside Mayor Ed Burns": he, not Burns, is the subject.
+            self.book.pronoun(opener.lower, opener.start)
+            subject = False
         for run in capitalised_runs(sentence.tokens):
             phrase = name_phrase(run)
-            if phrase is not None and self.book.is_person(phrase, phrase.start):
-                name = self.book.resolve(self._person_words(phrase.name), phrase.start)
+            opens = run[0] is sentence.tokens[0]
+            if phrase is not None and self.book.is_person(
+                phrase, phrase.start, opens_sentence=opens
+            ):
+                name = self.book.resolve(person_words(phrase.name), phrase.start)
+                opening = sentence.tokens.index(run[0]) < _SUBJECT_MAX_OFFSET and not quotes
+                named = self.people_in.setdefault(index, [])
+                if name not in [n for n, _ in named]:
+                    named.append((name, subject and opening))
+                owner = run[-1].is_possessive  # "Ortiz's campaign manager": not the subject
                 self.book.mention(
                     name,
                     phrase.start,
                     gender=phrase.gender,
                     titles=phrase.titles,
-                    subject=subject and run[0] is _first_word(sentence.tokens),
+                    subject=subject and not owner,
+                    owner=owner,
                 )
-                subject = False
-
-    def _person_words(self, words: Sequence[str]) -> tuple[str, ...]:
-        """A name without a capitalised role before it: 'Commuter Sara Lind' -> 'Sara Lind'."""
-        if len(words) >= 3 and gender_of(words[0]) is None and gender_of(words[1]) is not None:
-            return tuple(words[1:])
-        return tuple(words)
+                subject = subject and owner
 
     def _named(self, words: Sequence[str], at: int, phrase: NamePhrase | None) -> Attribution:
         """A name as written -> the person, or nobody for a body, place or date."""
-        words = self._person_words(words)
+        words = person_words(words)
         name = self.book.resolve(words, at)
         known = self.book.is_known(name)
         if not known and not_a_person(words):
@@ -280,12 +223,12 @@ class _Reader:
         if subject.kind == "pronoun":
             referent = self.book.pronoun(subject.words[0], subject.start)
             if referent is None:
-                return _NOBODY
+                return NOBODY
             return Attribution(referent.name, None, "none", "pronoun", referent.certainty)
         if subject.kind == "office":
             name = self.book.office(subject.words, subject.start)
             return Attribution(name, None, "none", "office" if name else None)
-        return _NOBODY
+        return NOBODY
 
     def _attribute(self, who: Attribution, cue: str | None, rule: str) -> Attribution:
         certainty = who.confidence if who.name_from == "pronoun" else 1.0
@@ -345,10 +288,14 @@ class _Reader:
             if not _is_partial_quotation(content, tokens, position):
                 return
             governing = _nearest(cues, position)
-            if governing is None:
-                return
-            cue_words = self._cue_text(tokens, governing.first, governing.last)
-            reporter = self._attribute(speakers[id(governing)], cue_words, "partial")
+            if governing is not None:
+                cue_words = self._cue_text(tokens, governing.first, governing.last)
+                reporter = self._attribute(speakers[id(governing)], cue_words, "partial")
+            else:
+                carried = self._speaker_of_partial(index, paragraph, content)
+                if carried is None:
+                    return
+                reporter = carried
             self.drafts.append(
                 _Draft([part], reporter, True, index, paragraph, bounds=self._bounds(index))
             )
@@ -376,9 +323,12 @@ class _Reader:
                     who = self._bare_cue_after(index, paragraph)
                     if who is not None:
                         last_sentence = index + 1  # the cue's own sentence comes after
+        if who is None and _is_title(content):
+            return  # '"Salt and Iron" opens on Friday': a title, not somebody's words
         previous = self.drafts[-1] if self.drafts else None
         cue_id = (index, cue.verb) if cue is not None else None
-        if who is None and where == "leading" and self._continues(previous, index):
+        unread = who is None and _attribution_follows(tokens, position)
+        if who is None and where == "leading" and not unread and self._continues(previous, index):
             assert previous is not None
             who, cue_id = previous.who.carried("follow-on"), previous.cue_id
             if previous.paragraph == paragraph and _leans_on_previous(content):
@@ -394,8 +344,8 @@ class _Reader:
         ):  # '"The problem," he said, "is money."'
             previous.parts.append(part)
             return
-        if who is None and where == "leading":
-            who = self._carried_speech(index, paragraph)
+        if who is None and where == "leading" and not unread:
+            who = self._carried_speech(index, paragraph) or self._subject_before(index, paragraph)
         partial = content[:1].islower()
         who = who or Attribution()
         self.drafts.append(
@@ -420,6 +370,38 @@ class _Reader:
             return speech.who.carried("next-paragraph")
         return None
 
+    def _subject_before(self, index: int, paragraph: int) -> Attribution | None:
+        """'Dillon shrugged. "Ask the chairman."': the one person the sentence before is about.
+
+        Only when that sentence, in the same paragraph, names exactly one
+        person, near its start (its subject), and quotes nobody.
+        """
+        if index == 0 or index in self.first_of_paragraph:
+            return None
+        people = self.people_in.get(index - 1, [])
+        if len(people) != 1 or not people[0][1]:
+            return None
+        who = Attribution(people[0][0], None, "none", "named")
+        return self._attribute(who, None, "sentence-subject")
+
+    def _speaker_of_partial(self, index: int, paragraph: int, content: str) -> Attribution | None:
+        """A partial quotation in a sentence with no cue, right after somebody's speech.
+
+        'Hale said the plan would fail. The cuts were "reckless and cruel."'
+        Three words at least: two quoted words with no cue are more often a
+        term than somebody's words.
+        """
+        speech = self.speech
+        if (
+            speech is None
+            or speech.who.speaker is None
+            or speech.paragraph != paragraph
+            or speech.sentence not in (index, index - 1)
+            or len(content.split()) < _CARRIED_PARTIAL_MIN_WORDS
+        ):
+            return None
+        return speech.who.carried("partial")
+
     def _headline_quotation(
         self,
         index: int,
@@ -431,8 +413,8 @@ class _Reader:
     ) -> None:
         """A quotation in a headline, kept only when the headline names its speaker.
 
-        "Archer: Tariff Plan 'Smells of Panic'" or "Kessler Says Rule 'Robs
-        Retirees'", where the name is somebody the article names; a headline
+        "Archer: Tariff Plan 'Smells of Panic'", "Kessler Says Rule 'Robs
+        Retirees'" or '"..." - Ana Ruiz', where the name is a person; a headline
         quotation with nobody to say it is more often a title or a slogan.
         """
         part = self._part(tokens[position])
@@ -443,13 +425,15 @@ class _Reader:
         if colon is not None:
             who = self._lead_in(tokens, colon)
         if who is None:
-            speaking = [c for c in cues if not c.embedding_only and c.subject.kind == "name"]
+            speaking = [c for c in cues if c.subject.kind == "name"]  # 'Trump Calls ... 'X
             if speaking:
                 cue = speaking[0]
                 found = speakers[id(cue)]
                 cue_text = self._cue_text(tokens, cue.first, cue.last)
                 if found.speaker is not None and found.name_from != "single-name":
                     who = self._attribute(found, cue_text, "headline")
+        if who is None:
+            who = self._dash_signature(index, tokens, position)
         if who is None:
             return
         self.drafts.append(_Draft([part], who, False, index, paragraph, bounds=self._bounds(index)))
@@ -464,7 +448,7 @@ class _Reader:
         if all(w.isupper() for w in words):  # 'MR. PRYOR' reads 'Pryor'
             words = tuple(w.capitalize() for w in words)
         phrase = _phrase_of(words)
-        who = self._named(phrase, line.label[0], None) if phrase else _NOBODY
+        who = self._named(phrase, line.label[0], None) if phrase else NOBODY
         if who.speaker is None and phrase:
             who = Attribution(" ".join(phrase), None, "none", "single-name")
         attributed = self._attribute(who, label, "transcript")
@@ -527,7 +511,10 @@ class _Reader:
             return self._headline_name(tokens, colon)
         found = subject_before(tokens, verb)
         if found is None or found[0].kind not in ("name", "pronoun"):
-            return None
+            main = clause_subject(tokens, colon)  # "Ruiz, a Democrat, shot back:"
+            if main is None:
+                return None
+            found = main, 0
         subject, first = found
         lead = clean_text(self.text[tokens[first].start : tokens[colon - 1].end])
         return self._attribute(self._speaker(subject), lead, "lead-in")
@@ -624,16 +611,25 @@ class _Reader:
         )
 
 
-def _first_word(tokens: Sequence[Token]) -> Token | None:
-    """The sentence's first word after an opening adverbial ('In March, ...')."""
-    for index, token in enumerate(tokens):
-        if token.kind == "word" and token.is_capitalised and token.lower not in FUNCTION_WORDS:
-            return token
-        if token.text == "," or token.kind == "quote":
-            continue
-        if token.kind == "word" and index > 0 and tokens[index - 1].text == ",":
-            return None
-    return None
+def _attribution_follows(tokens: Sequence[Token], position: int) -> bool:
+    """Words after the quotation's comma attribute it, in a way these rules cannot read.
+
+    '«C'est un bon début», a déclaré le ministre': the quotation is not given
+    the previous speaker, whose it most likely is not.
+    """
+    following = tokens[position + 1 : position + 3]
+    return (
+        len(following) == 2 and following[0].text == "," and following[1].kind == "word"
+    ) or bool(tokens[position].span and _quoted_comma(tokens, position))
+
+
+def _quoted_comma(tokens: Sequence[Token], position: int) -> bool:
+    """'"...," and more words': the comma inside the marks leads into an attribution."""
+    token = tokens[position]
+    inner = token.text.rstrip("\"”»“' ")
+    return (
+        inner.endswith(",") and position + 1 < len(tokens) and tokens[position + 1].kind == "word"
+    )
 
 
 def _phrase_of(words: Sequence[str]) -> tuple[str, ...]:
@@ -686,6 +682,12 @@ def _is_partial_quotation(content: str, tokens: Sequence[Token], position: int) 
         return False
     before = [t.lower for t in tokens[max(position - 2, 0) : position] if t.kind == "word"]
     return not before or (before[-1] not in NAMING_WORDS and before[-2:] != ["known", "as"])
+
+
+def _is_title(content: str) -> bool:
+    """'Salt and Iron', 'Roads to Nowhere': a short quotation in Title Case."""
+    words = [w for w in content.split() if any(c.isalpha() for c in w)]
+    return 1 <= len(words) <= _TITLE_MAX_WORDS and _is_title_case(words) and len(words) > 1
 
 
 def _is_title_case(words: Sequence[str]) -> bool:

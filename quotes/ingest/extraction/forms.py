@@ -30,7 +30,7 @@ from quotes.ingest.extraction.tokens import Token
 
 DASHES = "-\u2013\u2014"
 _HEADLINE_MAX_WORDS = 20
-_HEADLINE_CAPITALISED_SHARE = 0.6
+_HEADLINE_CAPITALISED_SHARE = 0.75
 # 'Smells of Panic' after a space, a colon or a dash; closed before a space or punctuation.
 _SINGLE_MARKED = re.compile(
     r"(?:(?<=^)|(?<=[\s(\[:\u2014\u2013-]))([\u2018'])(?=[^\W\d_])"
@@ -52,7 +52,7 @@ _DASH_NAME_MAX_TOKENS = 10
 def is_headline(text: str, paragraph: Paragraph) -> bool:
     """A short line with no closing full stop whose words are mostly capitalised."""
     line = text[paragraph.start : paragraph.end]
-    if "\n" in line.strip() or line.rstrip().rstrip(ALL_MARKS)[-1:] in ".!?;,":
+    if "\n" in line.strip() or line.rstrip().rstrip(ALL_MARKS).rstrip()[-1:] in ".!?;,":
         return False
     words = _WORDS.findall(_DOUBLE_MARKED.sub(" ", line))
     significant = [w for w in words if w.lower() not in TITLE_CASE_SMALL_WORDS]
@@ -88,6 +88,27 @@ class LabelLine:
     paragraph: int
     label: tuple[int, int]
     words: tuple[int, int]
+
+
+def split_labelled_lines(text: str, paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
+    """Paragraphs, with a block of labelled lines ('REPORTER: ...' one a line) cut into lines.
+
+    Hard-wrapped prose is split by blank lines, so a transcript typed one
+    speaker a line arrives as one paragraph; each of its lines is a turn.
+    """
+    result: list[Paragraph] = []
+    for paragraph in paragraphs:
+        block = text[paragraph.start : paragraph.end]
+        lines = [line for line in re.finditer(r"[^\n]+", block) if line.group().strip()]
+        labelled = [line for line in lines if _LABEL_LINE.match(line.group().strip())]
+        if len(lines) < _MIN_TRANSCRIPT_LINES or len(labelled) < len(lines) - 1:
+            result.append(paragraph)
+            continue
+        for line in lines:
+            raw = line.group()
+            start = paragraph.start + line.start() + (len(raw) - len(raw.lstrip()))
+            result.append(Paragraph(start, paragraph.start + line.start() + len(raw.rstrip())))
+    return result
 
 
 def transcript_lines(text: str, paragraphs: Sequence[Paragraph]) -> list[LabelLine]:

@@ -26,6 +26,12 @@ SPEECH_VERBS = words(
     contended contends countered counters quipped quips joked jokes clarified clarifies
     insisted concluded concludes mused muses shouted shouts yelled whispered boasted boasts
     testified testifies proclaimed proclaims assured assures threatened threatens
+    asserted asserts alleged alleges charged lamented laments agreed disagreed objected
+    protested protests wondered wonders demanded demands recounted recounts repeated repeats
+    laughed sighed snapped interjected interrupted reminded reminds estimated estimates
+    pleaded pleads exclaimed muttered grumbled retorted retorts scoffed scoffs adding warning
+    arguing insisting noting telling writing stressing explaining urging vowing promising
+    pledging claiming declaring
     """
 )
 
@@ -36,14 +42,16 @@ EMBEDDING_VERBS = words(
     called calls described describes branded brands termed accused accuses praised praises
     criticised criticized criticises criticizes dismissed dismisses denounced denounces
     condemned condemns blasted blasts slammed slams hailed hails welcomed welcomes likened
-    likens labelled labeled labels characterised characterized
+    likens labelled labeled labels characterised characterized calling describing branding
+    accusing praising criticising criticizing dismissing denouncing condemning blasting
+    slamming hailing welcoming likening labelling labeling
     """
 )
 
 #: Words allowed between a subject and its verb ("Rutte has also said").
 AUXILIARIES = words(
     "has have had also later then again previously once earlier recently repeatedly "
-    "reportedly publicly further separately would will"
+    "reportedly publicly further separately would will was is quoted as"
 )
 
 PRONOUNS = {"he": "m", "she": "f"}
@@ -61,7 +69,10 @@ TITLE_WORDS = words(
     president-elect mp mep councillor councilman professor prof prof. rev rev. reverend
     sheikh emir sultan ayatollah envoy officer head minister-president taoiseach
     crown state home first former acting incoming outgoing sergeant sgt sgt. captain capt
-    capt. major gov't chancellor-elect marshal master harbourmaster
+    capt. major gov't chancellor-elect marshal master harbourmaster treasurer auditor
+    comptroller sheriff coroner registrar clerk magistrate justice solicitor barrister
+    constable inspector superintendent provost rector chancellor bishop archbishop
+    cardinal rabbi imam pastor
     republican republicans democrat democrats democratic independent conservative liberal
     labour socialist gop coach striker parent resident activist lawyer author poet writer
     novelist economist candidate nominee challenger incumbent superintendent executive
@@ -163,6 +174,17 @@ NOT_SPEAKER_LABELS = words(
     """
 )
 
+#: What a person says through: "Hale's statement said", "her letter called it ...".
+STATEMENT_NOUNS = words("statement remarks speech letter post tweet message testimony op-ed")
+
+#: Words before a plural noun ("eleven states", "of the states", "many remarks").
+QUANTITY_WORDS = words(
+    """
+    of the these those all many some several few both two three four five six seven eight
+    nine ten eleven twelve twenty fifty hundred dozens other such your my
+    """
+)
+
 #: Name particles written in lower case inside a name ("Ursula von der Leyen").
 NAME_PARTICLES = words("von van der den de da di du le la al bin ibn el dos del ter")
 
@@ -183,7 +205,10 @@ FUNCTION_WORDS = words(
 CONTINUING_WORDS = words("and but or nor yet so because")
 
 #: Words before a quotation that mark a name or a term, not somebody's words.
-NAMING_WORDS = words("so-called dubbed nicknamed titled entitled named")
+NAMING_WORDS = words(
+    "so-called dubbed nicknamed titled entitled named phrase slogan motto hashtag term "
+    "nickname chant chanting reading headlined captioned banner"
+)
 
 #: Small words allowed in lower case inside a Title Case name ("Kingdom of Denmark").
 TITLE_CASE_SMALL_WORDS = words("of the and a an in on for to at de von van der")

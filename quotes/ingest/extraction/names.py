@@ -134,6 +134,20 @@ def _capitalised_follows(tokens: Sequence[Token], index: int) -> bool:
     return False
 
 
+def person_words(words: Sequence[str]) -> tuple[str, ...]:
+    """A name without a capitalised role before it or an employer after it.
+
+    'Grocer Tom Alvarez' -> 'Tom Alvarez' (three words or more, when the first
+    is no first name and the second is one: the first-name lexicon decides);
+    'Tom Becker of Harbor Securities' -> 'Tom Becker'.
+    """
+    if "of" in words[2:]:  # "Tom Becker of Harbor Securities"
+        words = words[: list(words).index("of", 2)]
+    if len(words) >= 3 and gender_of(words[0]) is None and gender_of(words[1]) is not None:
+        return tuple(words[1:])
+    return tuple(words)
+
+
 def not_a_person(words: Sequence[str]) -> bool:
     """'Federal Reserve', 'North Korea', 'Friday': a body, place or date, not somebody.
 
@@ -143,8 +157,9 @@ def not_a_person(words: Sequence[str]) -> bool:
     lowered = [w.lower() for w in words]
     if len(lowered) == 1:
         return lowered[0] in NOT_PERSON_WORDS or lowered[0] in CALENDAR_WORDS
-    rest = lowered[1:] if gender_of(words[0]) is not None else lowered
-    return any(w in NOT_PERSON_WORDS for w in rest)
+    if any(w in NOT_PERSON_WORDS for w in lowered[1:]):
+        return True
+    return lowered[0] in NOT_PERSON_WORDS and gender_of(words[0]) is None
 
 
 @dataclass
@@ -162,6 +177,9 @@ class Mention:
     name: str
     sentence: int
     subject: bool
+    paragraph: int = 0
+    #: named only as an owner ("Ortiz's campaign manager"): counts half an object
+    owner: bool = False
 
 
 @dataclass(frozen=True)
@@ -172,11 +190,15 @@ class Referent:
     certainty: float
 
 
-#: How much a mention counts for salience: a subject twice an object, halved every sentence.
+#: How much a mention counts for salience: a subject twice an object, an owner half of
+#: one, and the count fades to 40% with every sentence.
 _SUBJECT_WEIGHT = 2.0
-_DECAY = 0.5
+_DECAY = 0.4
+_OWNER_WEIGHT = 0.5
 _SALIENCE_WINDOW = 8  # sentences
 _UNKNOWN_GENDER_FACTOR = 0.6
+_EARLIER_PARAGRAPH_FACTOR = 0.5
+_RECENT_MENTIONS = 8
 
 
 @dataclass
@@ -191,8 +213,9 @@ class NameBook:
     people: dict[str, Person] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
     full_names: list[tuple[int, str]] = field(default_factory=list)
-    #: the sentence being read (set by the reader): salience fades with distance
+    #: the sentence and paragraph being read (set by the reader): salience fades with distance
     sentence: int = 0
+    paragraph: int = 0
 
     def __post_init__(self) -> None:
         known = self.known_speakers
@@ -202,6 +225,7 @@ class NameBook:
         }
         for name in list(self._known.values()):
             self._known.setdefault(name.casefold(), name)
+        self._by_surname: dict[str, list[tuple[int, str]]] = {}
 
     def learn_full_names(self, runs: Iterable[list[Token]]) -> None:
         """First pass: every multi-word name in the article, so surnames resolve."""
@@ -213,7 +237,11 @@ class NameBook:
                 and all(w[:1].isupper() or w in NAME_PARTICLES for w in phrase.name)
                 and not not_a_person(phrase.name)
             ):
-                self.full_names.append((phrase.start, phrase.text))
+                name = " ".join(person_words(phrase.name))
+                self.full_names.append((phrase.start, name))
+                self._by_surname.setdefault(name.split()[-1].casefold(), []).append(
+                    (phrase.start, name)
+                )
 
     def resolve(self, words: Sequence[str], at: int) -> str:
         """The full name for a name as written at offset ``at``.
@@ -227,7 +255,7 @@ class NameBook:
             return self._known[text.casefold()]
         if len(words) == 1:
             key = text.casefold()
-            matches = [(o, n) for o, n in self.full_names if n.split()[-1].casefold() == key]
+            matches = self._by_surname.get(key, [])
             before = [n for o, n in matches if o < at]
             if before:
                 return self._canonical(before[-1])
@@ -244,15 +272,23 @@ class NameBook:
     def _canonical(self, name: str) -> str:
         return self._known.get(name.casefold(), name)
 
-    def is_person(self, phrase: NamePhrase, at: int) -> bool:
+    def is_person(self, phrase: NamePhrase, at: int, *, opens_sentence: bool = False) -> bool:
         """Worth remembering as a person mention (for pronouns and offices).
 
-        Introduced with a title or an owner, already known, or simply a
-        two-to-four-word name with no word of a place, body or date in it.
+        Introduced with a title or an owner, already known, a two-to-four-word
+        name with no word of a place, body or date in it, or a lone first name
+        inside a sentence ("Her son, Daniel, runs the accounts").
         """
         words = [w.lower() for w in phrase.name]
         if not_a_person(phrase.name):
             return False
+        if (
+            len(words) == 1
+            and not opens_sentence
+            and words[0] not in FUNCTION_WORDS
+            and gender_of(phrase.name[0]) is not None
+        ):
+            return True
         name = self.resolve(phrase.name, at)
         if phrase.introduced or name in self.people or name.casefold() in self._known:
             return True
@@ -272,11 +308,19 @@ class NameBook:
         gender: str | None = None,
         titles: Iterable[str] = (),
         subject: bool = False,
+        owner: bool = False,
     ) -> None:
         person = self.people.setdefault(name, Person(name))
         person.gender = person.gender or gender
         person.titles.update(titles)
-        self.mentions.append(Mention(at, name, self.sentence, subject))
+        recent = len(self.mentions) - _RECENT_MENTIONS
+        for number in range(len(self.mentions) - 1, max(recent, 0) - 1, -1):
+            seen = self.mentions[number]
+            if seen.at == at and seen.name == name:  # seen as a name, then as a cue's subject
+                if subject and not seen.subject:
+                    self.mentions[number] = Mention(at, name, seen.sentence, True, seen.paragraph)
+                return
+        self.mentions.append(Mention(at, name, self.sentence, subject, self.paragraph, owner))
 
     def gender(self, name: str) -> str | None:
         """From an honorific or an earlier pronoun, else from the first name's usual gender."""
@@ -296,41 +340,47 @@ class NameBook:
 
         Salience is what a reader keeps in mind: people named in recent
         sentences, subjects more than objects (who the paragraph is about),
-        with people of the pronoun's gender preferred over people of unknown
-        gender and people of the other gender never chosen.
+        people of the current paragraph more than of earlier ones. People of
+        the pronoun's gender are preferred over people of unknown gender, and
+        people of the other gender are never chosen.
         """
         gender = PRONOUNS.get(word.lower())
         if gender is None:
             return None
         scores: dict[str, float] = {}
+        latest: dict[str, int] = {}
         for mention in self.mentions:
             age = self.sentence - mention.sentence
             if mention.at >= at or age > _SALIENCE_WINDOW:
                 continue
-            weight = (_SUBJECT_WEIGHT if mention.subject else 1.0) * _DECAY**age
+            latest[mention.name] = max(latest.get(mention.name, -1), mention.at)
+            role = _SUBJECT_WEIGHT if mention.subject else 1.0
+            weight = (_OWNER_WEIGHT if mention.owner else role) * _DECAY**age
+            if mention.paragraph != self.paragraph:
+                weight *= _EARLIER_PARAGRAPH_FACTOR  # a new paragraph moves the focus
             scores[mention.name] = scores.get(mention.name, 0.0) + weight
-        ranked: list[tuple[float, str]] = []
+        ranked: list[tuple[float, int, str]] = []  # ties go to the person named last
         for name, score in scores.items():
             known = self.gender(name)
             if known is None:
-                ranked.append((score * _UNKNOWN_GENDER_FACTOR, name))
+                ranked.append((score * _UNKNOWN_GENDER_FACTOR, latest[name], name))
             elif known == gender:
-                ranked.append((score, name))
+                ranked.append((score, latest[name], name))
         if not ranked:
             return self._last_fitting(gender, at)
         ranked.sort(reverse=True)
-        best, name = ranked[0]
+        best, _, name = ranked[0]
         second = ranked[1][0] if len(ranked) > 1 else 0.0
         person = self.people[name]
         person.gender = person.gender or gender
-        self.mentions.append(Mention(at, name, self.sentence, True))
+        self.mentions.append(Mention(at, name, self.sentence, True, self.paragraph))
         return Referent(name, best / (best + second))
 
     def _last_fitting(self, gender: str, at: int) -> Referent | None:
         """Outside the salience window: the last person named whose gender fits."""
         for mention in sorted(self.mentions, key=lambda m: m.at, reverse=True):
             if mention.at < at and self.gender(mention.name) in (None, gender):
-                self.mentions.append(Mention(at, mention.name, self.sentence, True))
+                self.mentions.append(Mention(at, mention.name, self.sentence, True, self.paragraph))
                 return Referent(mention.name, 0.5)
         return None
 

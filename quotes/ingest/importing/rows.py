@@ -18,9 +18,9 @@ from quotes.errors import BadInputError
 from quotes.records.quotes import validate_kind, validate_text
 from quotes.records.sources import validate_url
 from quotes.records.speakers import validate_name
-from quotes.search.filters import validate_stance_label
 from quotes.store.dates import PartialDate, parse_date_with_format
 from quotes.store.normalize import MAX_TEXT_LENGTH, clean_text, name_key, text_hash
+from quotes.vocabulary import Method, stance_label
 
 MAX_OUTLET_LENGTH = 300
 
@@ -75,7 +75,7 @@ def _manual_labels(value: Any) -> dict[str, Any]:
     """A person's labels from the quote object's ``stances`` (automatic ones are not facts)."""
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise BadInputError("stances must be a list of objects with topic, label and method.")
-    return {str(v.get("topic")): v.get("label") for v in value if v.get("method") == "manual"}
+    return {str(v.get("topic")): v.get("label") for v in value if v.get("method") == Method.MANUAL}
 
 
 class RowValidator:
@@ -238,5 +238,5 @@ class RowValidator:
                 pairs.append((topic, label))
         stances: dict[str, str] = {}
         for topic, label in pairs:
-            stances[self._topic(topic)] = validate_stance_label(label)
+            stances[self._topic(topic)] = stance_label(label)
         return tuple(stances.items())

@@ -10,7 +10,6 @@ by their dedup key and completes without duplicates. ``--strict`` and
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -126,17 +125,21 @@ ProgressCallback = Callable[[Progress], None]
 
 def import_file(
     database: Database,
-    path: str,
+    source: str | BinaryIO,
     options: ImportOptions,
     progress: ProgressCallback | None = None,
+    *,
+    name: str = "-",
 ) -> ImportSummary:
-    """Import ``path`` (``-`` is standard input) and say what happened.
+    """Import ``source`` (a file path, or an open binary stream called ``name``)
+    and say what happened.
 
     Raises BadInputError before writing anything when the file cannot be read
     or its columns cannot be mapped, and (with ``strict``) after rolling back
     when any row was rejected.
     """
     started = time.perf_counter()
+    path = source if isinstance(source, str) else name
     kind = format_for(path, options.format)
     codec_names(options.encoding)
     mapping = parse_map(options.mapping)
@@ -144,7 +147,7 @@ def import_file(
     if path != "-":
         protect_input(path)  # the rejects file may not be the file being read
     with ExitStack() as stack:
-        stream, total = _open(path, stack)
+        stream, total = _open(source, stack)
         records = _records(stream, kind, options.encoding)
         values_of = _mapper(records, kind, options.header, mapping, summary)
         values_of.restore_cells = kind == "csv" and not options.raw_cells
@@ -233,9 +236,9 @@ def _strict_message(summary: ImportSummary) -> str:
     )
 
 
-def _open(path: str, stack: ExitStack) -> tuple[BinaryIO, int | None]:
-    if path == "-":
-        return sys.stdin.buffer, None
+def _open(path: str | BinaryIO, stack: ExitStack) -> tuple[BinaryIO, int | None]:
+    if not isinstance(path, str):
+        return path, None
     file = Path(path)
     if file.is_dir():
         raise BadInputError(f"cannot import {path!r}: it is a directory.")

@@ -41,6 +41,7 @@ from quotes.store.models import (
     StanceAssessment,
     utcnow,
 )
+from quotes.vocabulary import LABEL_SCORES, Method
 
 QUOTES = cast(Table, Quote.__table__)
 SPEAKERS = cast(Table, Speaker.__table__)
@@ -50,10 +51,6 @@ QUOTE_SOURCES = cast(Table, QuoteSource.__table__)
 QUOTE_TOPICS = cast(Table, QuoteTopic.__table__)
 STANCES = cast(Table, StanceAssessment.__table__)
 
-#: A manual label's score: fully toward its pole (or neither, for neutral). The
-#: same values as ``quotes.meaning.stance.MANUAL_SCORES`` (not imported: that module
-#: loads numpy and the embedding layer, which an import does not need).
-LABEL_SCORES = {"favor": 1.0, "against": -1.0, "neutral": 0.0}
 _SOURCE_CACHE_LIMIT = 50_000
 
 Key = tuple[int, str]  # (speaker id, text hash)
@@ -345,10 +342,10 @@ class Writer:
                     and_(
                         QUOTE_TOPICS.c.quote_id == bindparam("q"),
                         QUOTE_TOPICS.c.topic_id == bindparam("t"),
-                        QUOTE_TOPICS.c.origin != "manual",
+                        QUOTE_TOPICS.c.origin != Method.MANUAL,
                     )
                 )
-                .values(origin="manual", confidence=None),
+                .values(origin=Method.MANUAL.value, confidence=None),
                 [{"q": q, "t": t} for q, t in sorted(present)],
             )
         pairs -= present
@@ -356,7 +353,7 @@ class Writer:
             self.connection.execute(
                 insert(QUOTE_TOPICS),
                 [
-                    {"quote_id": q, "topic_id": t, "origin": "manual", "created_at": now}
+                    {"quote_id": q, "topic_id": t, "origin": Method.MANUAL.value, "created_at": now}
                     for q, t in sorted(pairs)
                 ],
             )
@@ -371,7 +368,7 @@ class Writer:
         if not labels:
             return
         present = self._existing_pairs(
-            STANCES, "topic_id", set(labels), fresh, STANCES.c.method == "manual"
+            STANCES, "topic_id", set(labels), fresh, STANCES.c.method == Method.MANUAL
         )
         if present:
             self.connection.execute(
@@ -380,7 +377,7 @@ class Writer:
                     and_(
                         STANCES.c.quote_id == bindparam("q"),
                         STANCES.c.topic_id == bindparam("t"),
-                        STANCES.c.method == "manual",
+                        STANCES.c.method == Method.MANUAL,
                     )
                 )
                 .values(label=bindparam("l"), score=bindparam("s")),
@@ -399,7 +396,7 @@ class Writer:
                         "topic_id": t,
                         "label": labels[(q, t)],
                         "score": LABEL_SCORES[labels[(q, t)]],
-                        "method": "manual",
+                        "method": Method.MANUAL.value,
                         "model": None,
                         "created_at": now,
                     }

@@ -15,8 +15,19 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from html import escape
 
+from quotes.records.reported import as_said
 from quotes.timelines.aggregate import Observation, Timeline
-from quotes.timelines.charts import chart_title, marked_shifts, style
+from quotes.timelines.charts.style import (
+    chart_title,
+    evidence_note,
+    line_segments,
+    marked_shifts,
+    point_opacity,
+    pole_lines,
+    shift_label,
+    spread_labels,
+    style,
+)
 from quotes.timelines.shifts import Shift
 
 WIDTH, HEIGHT = 960, 440
@@ -25,7 +36,8 @@ SVG_DASHES = {"solid": "", "dashed": "8 4", "dashdot": "8 3 2 3", "dotted": "2 3
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222;max-width:1000px}
-h1{font-size:1.3rem}
+h1{font-size:1.3rem;margin-bottom:.3rem}
+.poles{margin:.1rem 0;color:#444;font-size:.9rem}.note{color:#666;font-size:.85rem}
 svg{background:#fff;border:1px solid #ddd;max-width:100%;height:auto}
 .quote{cursor:pointer}.quote:hover,.quote:focus{stroke-width:3;outline:none}
 .legend span{display:inline-block;margin-right:1.2rem;font-size:.9rem}
@@ -41,9 +53,9 @@ _SCRIPT = """
   var panel=document.getElementById('detail');
   function show(el){
     var d=el.dataset;
-    panel.querySelector('.text').textContent='\\u201c'+d.text+'\\u201d';
+    panel.querySelector('.text').textContent=d.said;
     panel.querySelector('.meta').textContent=d.speaker+' \\u00b7 '+d.date+' \\u00b7 '+
-      d.label+' ('+d.method+', score '+d.score+')'+(d.source?' \\u00b7 source: '+d.source:'');
+      d.label+' ('+d.basis+', score '+d.score+')'+(d.source?' \\u00b7 source: '+d.source:'');
   }
   document.querySelectorAll('.quote').forEach(function(el){
     ['mouseenter','focus','click'].forEach(function(ev){
@@ -128,26 +140,48 @@ def _axes(scale: _Scale, first: date, last: date) -> list[str]:
     return parts
 
 
+def _basis(obs: Observation) -> str:
+    """``person's label`` or ``automatic, confidence 0.82``."""
+    if obs.method == "manual":
+        return "person's label"
+    if obs.confidence is None:
+        return "automatic, confidence unknown"
+    return f"automatic, confidence {obs.confidence:.2f}"
+
+
 def _quote_point(obs: Observation, scale: _Scale, colour: str) -> str:
-    fill = colour if obs.method == "manual" else "#fff"
-    tip = f"{obs.speaker}, {obs.date_label} ({obs.label}, {obs.score:+.2f}): {obs.text}"
+    """A labelled quote is a filled diamond; an automatic one a hollow circle,
+    fainter the less confident it is."""
+    said = as_said(obs.text, obs.kind)
+    tip = f"{obs.speaker}, {obs.date_label} ({obs.label}, {obs.score:+.2f}, {_basis(obs)}): {said}"
     if obs.source:
         tip += f" [source: {obs.source}]"
     data = {
         "speaker": obs.speaker,
         "date": obs.date_label,
-        "text": obs.text,
+        "said": said,
+        "kind": obs.kind,
         "label": obs.label,
         "method": obs.method,
+        "basis": _basis(obs),
         "score": f"{obs.score:+.2f}",
         "source": obs.source or "",
         "id": str(obs.quote_id),
     }
     attrs = " ".join(f'data-{k}="{escape(v, quote=True)}"' for k, v in data.items())
+    x, y = scale.x(obs.span.midpoint), scale.y(obs.score)
+    title = f"<title>{escape(tip)}</title>"
+    if obs.method == "manual":
+        return (
+            f'<polygon class="quote" tabindex="0" points="{x:.1f},{y - 6.5:.1f} '
+            f'{x + 6.5:.1f},{y:.1f} {x:.1f},{y + 6.5:.1f} {x - 6.5:.1f},{y:.1f}" '
+            f'fill="{colour}" stroke="#111" stroke-width="1.2" {attrs}>{title}</polygon>'
+        )
+    opacity = point_opacity(obs.confidence)
     return (
-        f'<circle class="quote" tabindex="0" cx="{scale.x(obs.span.midpoint):.1f}" '
-        f'cy="{scale.y(obs.score):.1f}" r="4.5" fill="{fill}" stroke="{colour}" '
-        f'stroke-width="1.5" {attrs}><title>{escape(tip)}</title></circle>'
+        f'<circle class="quote" tabindex="0" cx="{x:.1f}" cy="{y:.1f}" r="4" '
+        f'fill="#fff" stroke="{colour}" stroke-width="1.5" stroke-opacity="{opacity:.2f}" '
+        f"{attrs}>{title}</circle>"
     )
 
 
@@ -159,16 +193,15 @@ def _series(timeline: Timeline, scale: _Scale) -> list[str]:
         if not points:
             continue
         colour, dash, _ = style(index)
-        coords = " ".join(
-            f"{scale.x(p.period.midpoint):.1f},{scale.y(p.score):.1f}"
-            for p in points
-            if not timeline.is_coarse(p)
-        )
-        parts.append(
-            f'<g class="series" data-speaker="{escape(speaker, quote=True)}">'
-            f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2.2" '
-            f'stroke-dasharray="{SVG_DASHES[dash]}"/>'
-        )
+        parts.append(f'<g class="series" data-speaker="{escape(speaker, quote=True)}">')
+        for segment in line_segments(timeline, points):
+            coords = " ".join(
+                f"{scale.x(p.period.midpoint):.1f},{scale.y(p.score):.1f}" for p in segment
+            )
+            parts.append(
+                f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2.2" '
+                f'stroke-dasharray="{SVG_DASHES[dash]}"/>'
+            )
         for p in points:
             if timeline.is_coarse(p):
                 y = scale.y(p.score)
@@ -180,26 +213,41 @@ def _series(timeline: Timeline, scale: _Scale) -> list[str]:
                 f'<rect x="{scale.x(p.period.midpoint) - 3.5:.1f}" '
                 f'y="{scale.y(p.score) - 3.5:.1f}" width="7" height="7" fill="{colour}">'
                 f"<title>{escape(speaker)} {escape(p.period.label)}: {p.score:+.2f} "
-                f"(n={p.n})</title></rect>"
+                f"(n={p.n}; {escape(p.evidence.describe())})</title></rect>"
             )
         parts.extend(_quote_point(o, scale, colour) for p in points for o in p.observations)
         parts.append("</g>")
     return parts
 
 
+#: Font size of shift labels, and the width of one character at that size.
+SHIFT_FONT, SHIFT_CHAR = 11, 6.4
+
+
 def _shift_marks(timeline: Timeline, shifts: Sequence[Shift], scale: _Scale) -> list[str]:
-    parts = []
+    boxes = []
     for shift in shifts:
+        width = len(shift_label(shift)) * SHIFT_CHAR + 14
         # Keep the label inside the plot even for a shift at either edge.
-        x = min(max(scale.x(shift.after.period.midpoint), LEFT + 50), WIDTH - RIGHT - 50)
-        y = scale.y(shift.after.score) + (18 if shift.change > 0 else -12)
+        x = min(
+            max(scale.x(shift.after.period.midpoint), LEFT + width / 2), WIDTH - RIGHT - width / 2
+        )
+        below = shift.change > 0  # a rise is labelled under its point, a fall above it
+        y = scale.y(shift.after.score) + (16 if below else -16)
+        boxes.append((x, y, width, SHIFT_FONT + 4, 1 if below else -1))
+    ys = spread_labels(boxes, TOP, HEIGHT - BOTTOM)
+    parts = []
+    for shift, (x, _, _, _, _), y in zip(shifts, boxes, ys, strict=True):
         arrow = "\u25b2" if shift.change > 0 else "\u25bc"
         parts.append(
-            f'<text class="shift" x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="11" '
+            f'<text class="shift" x="{x:.1f}" y="{y + SHIFT_FONT / 2 - 1:.1f}" '
+            f'text-anchor="middle" font-size="{SHIFT_FONT}" '
             f'fill="{style(timeline.speakers.index(shift.speaker))[0]}">'
-            f"{arrow} {escape(shift.kind)} {shift.change:+.2f}"
-            f"<title>{escape(shift.speaker)}: {escape(shift.before.period.label)} to "
-            f"{escape(shift.after.period.label)}</title></text>"
+            f"{arrow} {escape(shift_label(shift))}"
+            f"<title>{escape(shift.speaker)}: {escape(shift.before.period.label)} "
+            f"({escape(shift.before.evidence.describe())}) to "
+            f"{escape(shift.after.period.label)} ({escape(shift.after.evidence.describe())})"
+            "</title></text>"
         )
     return parts
 
@@ -217,8 +265,8 @@ def _legend(timeline: Timeline) -> str:
             f"</svg> {escape(speaker)}</span>"
         )
     items.append(
-        "<span>\u25a0 period score \u00b7 \u25cb quote (automatic) \u00b7 "
-        "\u25cf quote (person's label)</span>"
+        "<span>\u25a0 period score \u00b7 \u25cb quote with an automatic stance "
+        "(fainter = less confident) \u00b7 \u25c6 quote a person labelled</span>"
     )
     return '<p class="legend">' + "".join(items) + "</p>"
 
@@ -228,9 +276,12 @@ def _shift_list(shifts: Sequence[Shift]) -> str:
         return ""
     items = "".join(
         f"<li><b>{escape(s.speaker)}</b> {escape(s.kind)} {escape(s.before.period.label)} "
-        f"({s.before.score:+.2f}) \u2192 {escape(s.after.period.label)} ({s.after.score:+.2f}): "
-        f"\u201c{escape(s.evidence_before.text)}\u201d ({escape(s.evidence_before.date_label)}) "
-        f"then \u201c{escape(s.evidence_after.text)}\u201d "
+        f"({s.before.score:+.2f}, {escape(s.before.evidence.describe())}) \u2192 "
+        f"{escape(s.after.period.label)} ({s.after.score:+.2f}, "
+        f"{escape(s.after.evidence.describe())}): "
+        f"{escape(as_said(s.evidence_before.text, s.evidence_before.kind))} "
+        f"({escape(s.evidence_before.date_label)}) then "
+        f"{escape(as_said(s.evidence_after.text, s.evidence_after.kind))} "
         f"({escape(s.evidence_after.date_label)})</li>"
         for s in shifts
     )
@@ -241,39 +292,59 @@ def _table(timeline: Timeline) -> str:
     rows = sorted(timeline.observations, key=lambda o: (o.span.sort_key, o.speaker, o.quote_id))
     body = "".join(
         f"<tr><td>{escape(o.date_label)}</td><td>{escape(o.speaker)}</td>"
-        f"<td>{o.score:+.2f} {escape(o.label)} ({escape(o.method)})</td>"
-        f"<td>{escape(o.text)}</td><td>{escape(o.source or '')}</td></tr>"
+        f"<td>{o.score:+.2f} {escape(o.label)} ({escape(_basis(o))})</td>"
+        f"<td>{escape(as_said(o.text, o.kind))}</td><td>{escape(o.source or '')}</td></tr>"
         for o in rows
     )
     return (
-        "<table><thead><tr><th>date</th><th>speaker</th><th>stance</th><th>quote</th>"
+        "<table><thead><tr><th>date</th><th>speaker</th><th>stance</th><th>statement</th>"
         f"<th>source</th></tr></thead><tbody>{body}</tbody></table>"
     )
 
 
-def render_html(timeline: Timeline, shifts: Sequence[Shift]) -> str:
-    """The whole page as a string."""
+def render_svg(timeline: Timeline, shifts: Sequence[Shift], *, element_id: str = "chart") -> str:
+    """The chart alone: an ``<svg>`` element with no script or style of its own.
+
+    ``quotes serve`` embeds it in its pages (its own script adds the hover
+    panel, as the page below does), so the web app and the file draw the
+    same picture.
+    """
     spans = [o.span for o in timeline.observations]
     first = min((s.start for s in spans), default=date.today())
     last = max((s.end for s in spans), default=date.today())
     scale = _Scale(first, last)
     title = chart_title(timeline)
-    svg = "\n".join(
+    return "\n".join(
         [
-            f'<svg id="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
-            f'role="img" aria-label="{escape(title, quote=True)}">'
+            f'<svg id="{escape(element_id, quote=True)}" viewBox="0 0 {WIDTH} {HEIGHT}" '
+            f'width="{WIDTH}" height="{HEIGHT}" role="img" '
+            f'aria-label="{escape(title, quote=True)}">'
         ]
         + _axes(scale, scale.first, scale.first + timedelta(days=scale.days))
         + _series(timeline, scale)
         + _shift_marks(timeline, marked_shifts(shifts), scale)
         + ["</svg>"]
     )
+
+
+def render_legend(timeline: Timeline) -> str:
+    """The legend paragraph (speakers' line styles, what the marks mean)."""
+    return _legend(timeline)
+
+
+def render_html(timeline: Timeline, shifts: Sequence[Shift]) -> str:
+    """The whole page as a string."""
+    title = chart_title(timeline)
+    poles = "".join(f'<p class="poles">{escape(line)}</p>' for line in pole_lines(timeline))
+    svg = render_svg(timeline, shifts)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)}</title><style>{_STYLE}</style></head>
 <body>
 <h1>{escape(title)}</h1>
+{poles}
+<p class="note">{escape(evidence_note(timeline))}</p>
 {_legend(timeline)}
 {svg}
 <div id="detail" aria-live="polite"><div class="text">Point at or click a quote to read it.</div>

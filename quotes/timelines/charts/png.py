@@ -12,7 +12,17 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from quotes.timelines.aggregate import Timeline
-from quotes.timelines.charts import chart_title, marked_shifts, style
+from quotes.timelines.charts.style import (
+    chart_title,
+    evidence_note,
+    line_segments,
+    marked_shifts,
+    point_opacity,
+    pole_lines,
+    shift_label,
+    spread_labels,
+    style,
+)
 from quotes.timelines.shifts import Shift
 
 if TYPE_CHECKING:
@@ -42,17 +52,17 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
         if not points:
             continue
         colour, dash, marker = style(index)
-        line = [p for p in points if not timeline.is_coarse(p)]
-        ax.plot(
-            _days([p.period.midpoint for p in line]),
-            [p.score for p in line],
-            color=colour,
-            linestyle=dash,
-            marker=marker,
-            markersize=7,
-            linewidth=2,
-            label=f"{speaker} (period score)",
-        )
+        for number, line in enumerate(line_segments(timeline, points)):
+            ax.plot(  # broken at empty periods: no line claims what nobody said
+                _days([p.period.midpoint for p in line]),
+                [p.score for p in line],
+                color=colour,
+                linestyle=dash,
+                marker=marker,
+                markersize=7,
+                linewidth=2,
+                label=f"{speaker} (period score)" if number == 0 else "_nolegend_",
+            )
         for wide in (p for p in points if timeline.is_coarse(p)):
             # A period wider than asked for: a hollow marker spanning its width.
             start, middle, end = _days([wide.period.start, wide.period.midpoint, wide.period.end])
@@ -71,22 +81,31 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
         quotes = [o for p in points for o in p.observations]
         manual = [o for o in quotes if o.method == "manual"]
         auto = [o for o in quotes if o.method != "manual"]
-        for group, filled in ((auto, False), (manual, True)):
-            if group:
-                ax.scatter(
-                    _days([o.span.midpoint for o in group]),
-                    [o.score for o in group],
-                    marker=marker,
-                    s=22,
-                    facecolors=colour if filled else "none",
-                    edgecolors=colour,
-                    alpha=0.75,
-                    linewidths=1,
-                    zorder=3,
-                )
+        if auto:  # hollow, small, fainter the less confident: an estimate
+            from matplotlib.colors import to_rgba
+
+            ax.scatter(
+                _days([o.span.midpoint for o in auto]),
+                [o.score for o in auto],
+                marker="o",
+                s=18,
+                facecolors="none",
+                edgecolors=[to_rgba(colour, point_opacity(o.confidence)) for o in auto],
+                linewidths=0.9,
+                zorder=3,
+            )
+        if manual:  # filled diamonds with a dark edge: a person read them
+            ax.scatter(
+                _days([o.span.midpoint for o in manual]),
+                [o.score for o in manual],
+                marker="D",
+                s=42,
+                facecolors=colour,
+                edgecolors="0.1",
+                linewidths=0.9,
+                zorder=4,
+            )
     marked = marked_shifts(shifts)
-    for shift in marked:
-        _annotate(ax, shift, style(timeline.speakers.index(shift.speaker))[0])
     _decorate(ax, timeline)
     handles, _ = ax.get_legend_handles_labels()
     methods = {o.method for o in timeline.observations}
@@ -105,7 +124,13 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
     if "manual" in methods:
         handles.append(
             Line2D(
-                [], [], linestyle="none", marker="o", color="0.3", label="quote (person's label)"
+                [],
+                [],
+                linestyle="none",
+                marker="D",
+                color="0.3",
+                markeredgecolor="0.1",
+                label="quote (person's label)",
             )
         )
     if shifts:
@@ -137,25 +162,71 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
     ax.legend(
         handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False
     )
-    ax.set_title(chart_title(timeline))
+    ax.set_title(chart_title(timeline), loc="left", fontsize=12)
+    subtitle = [_short(line) for line in pole_lines(timeline)] + [evidence_note(timeline)]
+    figure.suptitle("\n".join(subtitle), x=0.01, ha="left", fontsize=7.5, color="0.25")
+    _annotate(figure, ax, timeline, marked)
     return figure
 
 
-def _annotate(ax: Axes, shift: Shift, colour: str) -> None:
-    x = shift.after.period.midpoint
-    y = shift.after.score
-    offset = -28 if shift.change > 0 else 22
-    ax.annotate(
-        f"{shift.kind} {shift.change:+.2f}",
-        xy=(x, y),
-        xytext=(0, offset),
-        textcoords="offset points",
-        ha="center",
-        fontsize=7,
-        arrowprops={"arrowstyle": "->", "color": "0.2", "lw": 0.8},
-        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": colour, "lw": 0.8},
-        zorder=4,
-    )
+#: Pole texts are wrapped at this many characters under the PNG's title (never cut:
+#: the proposition is what the scores mean).
+POLE_CHARS = 170
+
+
+def _short(text: str) -> str:
+    import textwrap
+
+    return textwrap.fill(text, POLE_CHARS, subsequent_indent="    ")
+
+
+def _annotate(figure: Figure, ax: Axes, timeline: Timeline, shifts: Sequence[Shift]) -> None:
+    """Label each shift, moving labels apart so that none overlaps another.
+
+    The layout is fixed first, so the labels are placed in the final pixel
+    coordinates; they are kept out of the layout so placing them moves nothing.
+    """
+    if not shifts:
+        return
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(figure).get_renderer()  # type: ignore[no-untyped-call]
+    figure.draw_without_rendering()
+    texts, boxes = [], []
+    for shift in shifts:
+        colour = style(timeline.speakers.index(shift.speaker))[0]
+        anchor = ax.transData.transform(
+            (_days([shift.after.period.midpoint])[0], shift.after.score)
+        )
+        text = ax.annotate(
+            shift_label(shift, basis=True),
+            xy=(float(anchor[0]), float(anchor[1])),
+            xycoords="figure pixels",
+            textcoords="figure pixels",
+            ha="center",
+            va="center",
+            fontsize=7,
+            arrowprops={"arrowstyle": "->", "color": "0.2", "lw": 0.8},
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": colour, "lw": 0.8},
+            zorder=5,
+            annotation_clip=False,
+        )
+        text.set_in_layout(False)
+        extent = text.get_window_extent(renderer)
+        below = shift.change > 0  # a rise is labelled under its point, a fall above it
+        step = 30 if below else -30
+        wanted = float(anchor[1]) - step
+        boxes.append(
+            (float(anchor[0]), wanted, extent.width + 6, extent.height + 4, -1 if below else 1)
+        )
+        texts.append(text)
+    area = ax.get_window_extent(renderer)
+    ys = spread_labels(boxes, float(area.y0), float(area.y1))
+    for text, (x, _, width, _, _), y in zip(texts, boxes, ys, strict=True):
+        x = min(max(x, float(area.x0) + width / 2), float(area.x1) - width / 2)
+        text.set_position((x, y))
+        # A label nearer its point is drawn over the arrows of labels further out.
+        text.set_zorder(5 + 1 / (1 + abs(y - float(text.xy[1]))))
 
 
 def _decorate(ax: Axes, timeline: Timeline) -> None:

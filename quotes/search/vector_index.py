@@ -1,0 +1,354 @@
+"""A persistent HNSW vector index per database and model (usearch), never stale.
+
+Brute force over an in-memory matrix (quotes.search.semantic) is exact and
+fast for small databases, but at a million quotes it means loading 1.5 GB of
+vectors in every process. Above :data:`INDEX_MIN_VECTORS` vectors, semantic
+search asks an HNSW graph kept on disk instead:
+
+- **Where.** ``<data dir>/indexes/<database key>/<model>.usearch`` with a
+  ``.json`` stamp beside it; the database key is a hash of the SQLite file's
+  absolute path or of the PostgreSQL URL (password hidden), so two databases
+  never share an index and PostgreSQL gets one too.
+- **Fast to open.** The file is memory-mapped (``Index.restore(view=True)``):
+  opening costs milliseconds and only the pages a query touches are read.
+  Vectors are stored as int8 (a quarter of float32); the hits are re-scored
+  with their exact float32 vectors from the database, so ``match`` is always
+  the true cosine similarity and ranking among the returned hits is exact.
+- **Never stale.** Triggers bump ``vector_changes.counter`` on any change
+  to ``embeddings`` (migration 0004_speed). The stamp records the counter the
+  index reflects; when they differ the index is brought up to date
+  incrementally (ids added and removed, found by comparing id lists, no
+  vector re-read except the new ones) and saved, with a one-line notice.
+  A missing, unreadable or mismatched file is rebuilt, never a traceback.
+  Every hit is also checked in SQL at query time (its row still exists, its
+  text is still the one embedded, it passes the filters), so even a change
+  made between the check and the query cannot show a deleted or edited quote.
+- **Filters stay exact.** Candidates are widened (x8 each round) until enough
+  pass the SQL filters; past :data:`MAX_INDEX_CANDIDATES` the passing rows'
+  vectors are ranked exactly instead.
+
+Keys in the index are ``embeddings.id`` values: a re-embedded text gets a new
+row id (quotes.meaning.vectors), so a key never points at another vector.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from quotes.meaning.encoder import VECTOR_DTYPE
+from quotes.notices import notice
+from quotes.store.models import Embedding, Quote, VectorChanges
+from quotes.store.settings import data_dir
+
+#: Below this many vectors exact brute force is fast enough and is used.
+INDEX_MIN_VECTORS = 20_000
+#: HNSW parameters: measured by benchmarks/index_choice.py (recall@20 >= 0.95).
+CONNECTIVITY = 16
+EXPANSION_ADD = 128
+EXPANSION_SEARCH = 96
+STORED_DTYPE = "i8"
+#: Past this many candidates, filtered search ranks the passing rows exactly.
+MAX_INDEX_CANDIDATES = 20_000
+FORMAT_VERSION = 1
+_READ_CHUNK = 20_000
+
+
+@dataclass
+class _Loaded:
+    index: Any  # usearch.index.Index (a memory-mapped view)
+    counter: int
+    mtime_ns: int
+
+
+_OPEN: dict[Path, _Loaded] = {}
+_LOCK = threading.Lock()
+
+
+def database_key(session: Session) -> str:
+    """A stable name for the database behind ``session``."""
+    url = session.get_bind().engine.url
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        identity = "sqlite:" + str(Path(str(url.database)).resolve())
+    else:
+        identity = url.render_as_string(hide_password=True)
+    return hashlib.sha256(identity.encode()).hexdigest()[:20]
+
+
+def index_path(session: Session, model: str) -> Path:
+    slug = "".join(c if c.isalnum() or c in "-_." else "_" for c in model)[:60]
+    digest = hashlib.sha256(model.encode()).hexdigest()[:8]
+    return data_dir() / "indexes" / database_key(session) / f"{slug}-{digest}.usearch"
+
+
+def change_counter(session: Session) -> int:
+    """The database's vector change counter (one row read)."""
+    return int(session.scalar(select(VectorChanges.counter).where(VectorChanges.id == 1)) or 0)
+
+
+def _stamp_path(path: Path) -> Path:
+    return path.with_suffix(".json")
+
+
+def _read_stamp(path: Path) -> dict[str, Any] | None:
+    try:
+        stamp = json.loads(_stamp_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stamp, dict) or stamp.get("format") != FORMAT_VERSION:
+        return None
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    return stamp if stamp.get("bytes") == size else None
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """One process at a time updates an index file (others wait, then reuse it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def open_index(session: Session, model: str, dimension: int) -> Any:
+    """The model's index for this database, up to date with its vectors."""
+    path = index_path(session, model)
+    counter = change_counter(session)
+    with _LOCK:
+        loaded = _OPEN.get(path)
+        if loaded is not None and loaded.counter == counter:
+            return loaded.index
+        stamp = _read_stamp(path)
+        if stamp is None or stamp.get("counter") != counter or stamp.get("ndim") != dimension:
+            with _file_lock(path):
+                stamp = _read_stamp(path)  # another process may have just done it
+                if (
+                    stamp is None
+                    or stamp.get("counter") != counter
+                    or stamp.get("ndim") != dimension
+                ):
+                    stamp = _update(session, model, dimension, path, stamp, counter)
+        view = _view(path)
+        if view is None:  # unreadable although its stamp matched: rebuild once
+            with _file_lock(path):
+                stamp = _update(session, model, dimension, path, None, counter)
+            view = _view(path)
+            if view is None:
+                raise RuntimeError(f"the vector index {path} cannot be read after a rebuild")
+        _OPEN[path] = _Loaded(view, counter, path.stat().st_mtime_ns)
+        return view
+
+
+def _fits(stamp: dict[str, Any] | None, counter: int, dimension: int) -> bool:
+    return stamp is not None and stamp.get("counter") == counter and stamp.get("ndim") == dimension
+
+
+def wants_index(session: Session, model: str) -> bool:
+    """Whether this database and model are big enough for the index (else brute force)."""
+    stamp = _read_stamp(index_path(session, model))
+    if stamp is not None:
+        return int(stamp.get("vectors", 0)) >= INDEX_MIN_VECTORS
+    statement = select(Embedding.id).where(Embedding.model == model)
+    statement = statement.offset(INDEX_MIN_VECTORS - 1).limit(1)
+    return session.scalar(statement) is not None
+
+
+def refresh_index(session: Session, model: str, dimension: int) -> None:
+    """After vectors changed (``embed``): update the index now, not at the next query."""
+    if wants_index(session, model):
+        open_index(session, model, dimension)
+
+
+def forget_indexes() -> None:
+    """Close every open index (benchmarks measure a fresh process with this)."""
+    with _LOCK:
+        _OPEN.clear()
+
+
+def _view(path: Path) -> Any:
+    from usearch.index import Index
+
+    try:
+        return Index.restore(str(path), view=True)  # None when it is not an index
+    except Exception:  # usearch raises RuntimeError or ValueError on a damaged file
+        return None
+
+
+def _new_index(dimension: int) -> Any:
+    from usearch.index import Index
+
+    return Index(
+        ndim=dimension,
+        metric="cos",
+        dtype=STORED_DTYPE,
+        connectivity=CONNECTIVITY,
+        expansion_add=EXPANSION_ADD,
+        expansion_search=EXPANSION_SEARCH,
+    )
+
+
+def _update(
+    session: Session,
+    model: str,
+    dimension: int,
+    path: Path,
+    stamp: dict[str, Any] | None,
+    counter: int,
+) -> dict[str, Any]:
+    """Bring the file up to date: incrementally when it is readable, else rebuilt."""
+    from usearch.index import Index
+
+    index = None
+    if stamp is not None and stamp.get("ndim") == dimension:
+        try:
+            index = Index.restore(str(path), view=False)
+        except Exception:  # a damaged file: rebuilt below
+            index = None
+    stored = np.fromiter(
+        session.scalars(select(Embedding.id).where(Embedding.model == model)), dtype=np.int64
+    )
+    if index is None:
+        reason = "missing" if not path.exists() else "unreadable or out of date"
+        notice(
+            f"building the vector index for {len(stored):,} vectors of {model} "
+            f"(its file was {reason}); later searches reuse it."
+        )
+        index = _new_index(dimension)
+        removed = np.zeros(0, dtype=np.int64)
+        added = stored
+    else:
+        indexed = np.asarray(index.keys, dtype=np.int64)
+        removed = np.setdiff1d(indexed, stored, assume_unique=True)
+        added = np.setdiff1d(stored, indexed, assume_unique=True)
+        if len(removed) or len(added):
+            notice(
+                f"updating the vector index of {model}: {len(added):,} vectors added, "
+                f"{len(removed):,} removed since it was saved."
+            )
+    if len(removed):
+        index.remove(removed.astype(np.uint64))
+    for start in range(0, len(added), _READ_CHUNK):
+        part = [int(i) for i in added[start : start + _READ_CHUNK]]
+        rows = session.execute(
+            select(Embedding.id, Embedding.vector).where(Embedding.id.in_(part))
+        ).all()
+        if not rows:
+            continue
+        keys = np.asarray([row[0] for row in rows], dtype=np.uint64)
+        matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=VECTOR_DTYPE)
+        index.add(keys, matrix.reshape(len(rows), dimension).astype(np.float32), threads=0)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    index.save(str(temporary))
+    os.replace(temporary, path)
+    fresh = {
+        "format": FORMAT_VERSION,
+        "model": model,
+        "ndim": dimension,
+        "counter": counter,
+        "vectors": len(index),
+        "bytes": path.stat().st_size,
+        "dtype": STORED_DTYPE,
+    }
+    stamp_file = _stamp_path(path)
+    temporary_stamp = stamp_file.with_name(f".{stamp_file.name}.{os.getpid()}.tmp")
+    temporary_stamp.write_text(json.dumps(fresh), encoding="utf-8")
+    os.replace(temporary_stamp, stamp_file)
+    return fresh
+
+
+def index_ranking(
+    session: Session,
+    query_vector: npt.NDArray[np.float32],
+    model: str,
+    clauses: list[ColumnElement[bool]],
+    limit: int,
+) -> list[tuple[int, float]]:
+    """(quote id, exact cosine) of the best ``limit`` current quotes passing ``clauses``."""
+    query = np.ascontiguousarray(query_vector, dtype=np.float32)
+    index = open_index(session, model, int(query.shape[0]))
+    total = len(index)
+    if total == 0:
+        return []
+    wanted = min(max(limit * 2, 64), total)
+    while True:
+        matches = index.search(query, wanted)
+        keys = [int(k) for k in matches.keys]
+        hits = _current(session, keys, model, clauses, query)
+        if len(hits) >= limit or wanted >= total:
+            return hits[:limit]
+        if wanted * 8 > MAX_INDEX_CANDIDATES:
+            return _exact_filtered(session, model, clauses, query, limit)
+        wanted = min(wanted * 8, total)
+
+
+def _current(
+    session: Session,
+    keys: list[int],
+    model: str,
+    clauses: list[ColumnElement[bool]],
+    query: npt.NDArray[np.float32],
+) -> list[tuple[int, float]]:
+    """The keys whose row still exists, whose text is unchanged, and that pass the filters.
+
+    Scored with their exact float32 vectors, best first (ties by quote id).
+    """
+    scored: list[tuple[int, float]] = []
+    for start in range(0, len(keys), 1000):
+        statement = (
+            select(Embedding.quote_id, Embedding.vector)
+            .join(Quote, Quote.id == Embedding.quote_id)
+            .where(
+                Embedding.id.in_(keys[start : start + 1000]),
+                Embedding.model == model,
+                Embedding.content_hash == Quote.text_hash,
+                *clauses,
+            )
+        )
+        rows = session.execute(statement).all()
+        if rows:
+            matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=VECTOR_DTYPE)
+            similarity = matrix.reshape(len(rows), -1).astype(np.float32) @ query
+            scored += [(int(r[0]), float(s)) for r, s in zip(rows, similarity, strict=True)]
+    return sorted(scored, key=lambda hit: (-hit[1], hit[0]))
+
+
+def _exact_filtered(
+    session: Session,
+    model: str,
+    clauses: list[ColumnElement[bool]],
+    query: npt.NDArray[np.float32],
+    limit: int,
+) -> list[tuple[int, float]]:
+    """Rank every current vector passing the filters exactly (a rare, narrow filter)."""
+    statement = (
+        select(Embedding.quote_id, Embedding.vector)
+        .join(Quote, Quote.id == Embedding.quote_id)
+        .where(Embedding.model == model, Embedding.content_hash == Quote.text_hash, *clauses)
+    )
+    best: list[tuple[int, float]] = []
+    result = session.execute(statement)
+    while rows := result.fetchmany(_READ_CHUNK):
+        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=VECTOR_DTYPE)
+        similarity = matrix.reshape(len(rows), -1).astype(np.float32) @ query
+        best += [(int(r[0]), float(s)) for r, s in zip(rows, similarity, strict=True)]
+        best = sorted(best, key=lambda hit: (-hit[1], hit[0]))[:limit]
+    return best

@@ -1,0 +1,80 @@
+"""Review suggestions (uncertain and diverse quotes) and refitting after a label."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from quotes.errors import BadInputError
+from quotes.meaning.review import refit_topic, review_candidates, select_for_review
+from quotes.store.engine import open_database
+
+WHALING = (
+    "whaling",
+    "--description",
+    "Commercial whaling: hunting whales for meat and oil, quotas and the moratorium.",
+    "--favor",
+    "Commercial whaling should be allowed. Whale hunting is a legitimate tradition "
+    "and a sustainable industry.",
+    "--against",
+    "Whaling must be banned. Killing whales is cruel and endangers the species.",
+)
+STATEMENTS = [
+    "We will resume commercial whale hunts next season.",
+    "The moratorium protects whale populations and we will defend it.",
+    "Our fishermen have caught minke whales for centuries and will keep doing so.",
+    "Japan's whaling fleet should stay in port.",
+    "Whale meat is part of our food culture.",
+    "Tourists come to watch whales, not to see them slaughtered.",
+    "The whaling commission meets in Lima next week to discuss quotas.",
+    "Hunting whales is cruel and must end for good.",
+    "I like pizza with my friends on Sundays.",
+]
+
+
+def _add(cli, text: str) -> int:
+    result = cli.ok("add", text, "--speaker", "Kari Hunter", "--new-speaker", "--json")
+    return int(json.loads(result.stdout)["id"])
+
+
+def test_select_for_review_prefers_uncertain_and_spreads_out() -> None:
+    vectors = np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    uncertainty = [0.9, 0.9, 0.5, 0.1]
+    # The two copies of one quote are not both picked: the second one teaches nothing new.
+    assert select_for_review(vectors, uncertainty, np.zeros((0, 3)), 3) == [0, 2, 3]
+    # A quote like one already labelled comes last.
+    labelled = np.array([[0.0, 1.0, 0.0]])
+    assert select_for_review(vectors, uncertainty, labelled, 2) == [0, 3]
+    assert select_for_review(vectors, uncertainty, labelled, 0) == []
+    assert len(select_for_review(vectors, uncertainty, labelled, 10)) == 4
+
+
+@pytest.mark.model
+def test_review_suggests_uncertain_quotes_and_moves_after_a_label(cli) -> None:
+    cli.ok("init")
+    cli.ok("topics", "add", *WHALING)
+    ids = {text: _add(cli, text) for text in STATEMENTS}
+    cli.ok("stance", "assign", "--topic", "whaling")
+    database = open_database(cli.url)
+    with database.session() as session:
+        first = review_candidates(session, "whaling", 5)
+    assert 1 <= len(first) <= 5
+    assert len({c.quote_id for c in first}) == len(first)
+    assert ids["I like pizza with my friends on Sundays."] not in {c.quote_id for c in first}
+    for _quote_id, uncertainty, reason in first:
+        assert 0.0 <= uncertainty <= 1.0 and reason
+    assert [c.uncertainty for c in first[:1]] == [max(c.uncertainty for c in first)]
+
+    top = first[0].quote_id
+    cli.ok("stance", "label", str(top), "--topic", "whaling", "--stance", "favor")
+    with database.session() as session:
+        after = review_candidates(session, "whaling", 5)
+    assert top not in {c.quote_id for c in after}  # a labelled quote is never suggested again
+    assert after != first
+
+    report = refit_topic(database, "whaling")
+    assert [t.topic for t in report.topics] == ["whaling"]
+    with database.session() as session, pytest.raises(BadInputError):
+        review_candidates(session, "fishing", 5)
