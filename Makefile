@@ -36,9 +36,9 @@ pytest: install
 test: lint typecheck pytest
 
 # Property-based fuzzing of every command (tests/test_fuzz.py) with many more
-# examples than `make test` runs: 8 tests (4 on SQLite, 4 on PostgreSQL) x
+# examples than `make test` runs: 10 tests (5 on SQLite, 5 on PostgreSQL) x
 # FUZZ_EXAMPLES, new random examples each run; totals in fuzz-report.jsonl.
-FUZZ_EXAMPLES ?= 1250
+FUZZ_EXAMPLES ?= 1000
 fuzz: install
 	rm -f fuzz-report.jsonl
 	QUOTES_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) QUOTES_FUZZ_RANDOM=1 \

@@ -283,6 +283,49 @@ def record_commands(draw: Any) -> tuple[list[str], str | None]:
 
 
 @st.composite
+def curation_commands(draw: Any) -> tuple[list[str], str | None]:
+    """edit, delete, history, restore, topic links and edits, speaker edits, unlabel."""
+    kind = draw(
+        st.sampled_from(
+            [
+                "edit",
+                "delete",
+                "history",
+                "restore",
+                "link",
+                "unlink",
+                "topics-edit",
+                "speakers-edit",
+                "role",
+                "unlabel",
+            ]
+        )
+    )
+    if kind == "edit":
+        args = ["edit", draw(ids), *_option(draw, "--text", hostile_text)]
+        args += _option(draw, "--speaker", names) + _option(draw, "--date", dates)
+        args += _option(draw, "--context", hostile_text)
+        return args + _flag(draw, "--paraphrase", "--quote", "--merge", "--json"), None
+    if kind == "delete":
+        return ["delete", draw(ids), *_flag(draw, "--yes")], None
+    if kind in ("history", "restore"):
+        return [kind, draw(ids), *_flag(draw, "--json")], None
+    if kind in ("link", "unlink"):
+        return ["topics", kind, draw(ids), draw(topics)], None
+    if kind == "topics-edit":
+        args = ["topics", "edit", draw(topics), *_option(draw, "--description", hostile_text)]
+        return args + _option(draw, "--favor", hostile_text), None
+    if kind == "speakers-edit":
+        args = ["speakers", "edit", draw(names), *_option(draw, "--name", names)]
+        args += _option(draw, "--country", hostile_text) + _option(draw, "--wikidata", hostile_text)
+        return args, None
+    if kind == "role":
+        args = ["speakers", "role", draw(names), "--role", draw(hostile_text)]
+        return args + _option(draw, "--from", dates) + _option(draw, "--to", dates), None
+    return ["stance", "unlabel", draw(ids), "--topic", draw(topics)], None
+
+
+@st.composite
 def read_commands(draw: Any, outputs: list[str]) -> tuple[list[str], str | None]:
     """search, export, timeline, shifts, db current/downgrade, backup."""
     kind = draw(st.sampled_from(["search", "export", "timeline", "shifts", "db", "backup"]))
@@ -463,6 +506,13 @@ def harness(
 @given(data=st.data())
 def test_fuzz_record_commands(harness: Harness, data: st.DataObject) -> None:
     args, stdin = data.draw(record_commands())
+    harness.run(args, stdin=stdin)
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_curation_commands(harness: Harness, data: st.DataObject) -> None:
+    args, stdin = data.draw(curation_commands())
     harness.run(args, stdin=stdin)
 
 

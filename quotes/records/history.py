@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quotes.store.dates import format_date
+from quotes.store.ids import storable_ids
 from quotes.store.models import (
     HistoryEntry,
     Quote,
@@ -145,6 +146,8 @@ def append(
 
 def entries(session: Session, entity: str, entity_id: int) -> list[HistoryEntry]:
     """A record's history rows, oldest first."""
+    if not storable_ids(session, [entity_id]):
+        return []
     return list(
         session.scalars(
             select(HistoryEntry)
@@ -156,6 +159,8 @@ def entries(session: Session, entity: str, entity_id: int) -> list[HistoryEntry]
 
 def last_snapshot(session: Session, entity: str, entity_id: int, actions: tuple[str, ...]) -> Any:
     """The snapshot of the record's newest history row with one of ``actions``, or None."""
+    if not storable_ids(session, [entity_id]):
+        return None
     row = session.scalar(
         select(HistoryEntry)
         .where(

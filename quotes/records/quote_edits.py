@@ -38,6 +38,7 @@ from quotes.records.quotes import (
 from quotes.records.sources import attach_source, find_or_create_source
 from quotes.records.speakers import find_speaker, forget_resolved_speakers, require_speaker
 from quotes.store.dates import PartialDate, parse_date
+from quotes.store.ids import storable_ids
 from quotes.store.models import (
     Embedding,
     Quote,
@@ -304,6 +305,8 @@ def restore_quote(session: Session, quote_id: int) -> RestoreResult:
     and rejected topics come back; its speaker is found by any name it had,
     or recreated. Embeddings are recomputed by the next ``quotes embed``.
     """
+    if not storable_ids(session, [quote_id]):
+        raise NotFoundError(f"no quote {quote_id}, and no history for that id.")
     snapshot = history.last_snapshot(session, "quote", quote_id, history.GONE_ACTIONS)
     if session.get(Quote, quote_id) is not None:
         if snapshot is not None and _latest_action(session, quote_id) in history.GONE_ACTIONS:
