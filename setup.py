@@ -4,10 +4,12 @@ cli/, migrations/ and seeds/ are top-level folders in the repository but
 install inside the one ``quotes`` namespace, so a pip install never ships a
 top-level package called ``cli``. pyproject's ``packages.find`` cannot mount a
 folder under another name, so the packages are discovered here: every folder
-with an ``__init__.py`` below each mount point, never a hand-written list.
+below each mount point, never a hand-written list. Folders that hold only data
+(the web app's templates and static files) are namespace packages, so their
+files ship as package data without a build warning.
 """
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 #: installed package name -> folder in the repository
 MOUNTS = {
@@ -20,6 +22,9 @@ MOUNTS = {
 packages: list[str] = []
 for package, folder in MOUNTS.items():
     packages.append(package)
-    packages += [f"{package}.{sub}" for sub in find_packages(folder)]
+    packages += [
+        f"{package}.{sub}"
+        for sub in find_namespace_packages(folder, exclude=["__pycache__", "*.__pycache__"])
+    ]
 
 setup(packages=packages, package_dir=MOUNTS)

@@ -99,9 +99,10 @@ def demo(
     from .timeline_commands import shifts_table, timeline_table
 
     started = time.perf_counter()
+    chart_paths(output_dir)  # a bad folder fails before any database file is created
     quotes_db = open_quotes(db_target(db) or DEFAULT_DEMO_DB)
     target = quotes_db.database
-    png, html = chart_paths(output_dir)  # after opening: a chart may not be the database
+    png, html = chart_paths(output_dir)  # again once open: a chart may not be the database
 
     _step(1, "Load the seed quotations and the ParlEE sample")
     counts = load_demo_data(target)

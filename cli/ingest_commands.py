@@ -305,13 +305,16 @@ def _finish_extract(
         skipped = sum(1 for c in found.candidates if c.speaker is None)
         unsure = sum(1 for c in found.candidates if c.speaker and not worth_saving(c, threshold))
         new = sum(1 for s in saved if s.created)
-        message = f"Saved {len(saved)} quotations ({new} new, {len(saved) - new} already recorded)"
+        message = (
+            f"Saved {counted(len(saved), 'quotation')} "
+            f"({new} new, {len(saved) - new} already recorded)"
+        )
         if skipped:
-            message += f"; {skipped} without a speaker were not saved"
+            message += f"; {skipped} without a speaker {plural(skipped, 'was')} not saved"
         if unsure:
             message += (
-                f"; {unsure} with a speaker less than {threshold:g} confident were not saved "
-                "(--all or --min-confidence saves them)"
+                f"; {unsure} with a speaker less than {threshold:g} confident "
+                f"{plural(unsure, 'was')} not saved (--all or --min-confidence saves them)"
             )
         err_console.print(message + ".", markup=False)
 
@@ -322,7 +325,7 @@ def _print_candidates(candidates: list[Any], saved: dict[int, Any]) -> None:
         return
     from rich.table import Table
 
-    table = Table(title=f"{len(candidates)} quotations", show_lines=False)
+    table = Table(title=counted(len(candidates), "quotation"), show_lines=False)
     for column in ("speaker", "quotation", "cue", "kind", "conf"):
         table.add_column(column, overflow="fold")
     if saved:

@@ -9,13 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from quotes.meaning.learner import StackedScorer
+from quotes.meaning.learner import StackedScorer, choose_scorer
 from quotes.meaning.scoring import (
     LogisticScorer,
     Poles,
     PrototypeScorer,
     ZeroShotScorer,
-    choose_scorer,
     f_avg,
     label_for,
     pole_sentences,
