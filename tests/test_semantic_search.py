@@ -179,7 +179,7 @@ def test_matrix_cache_notices_new_and_replaced_vectors(db_url: str) -> None:
         second = vector_matrix(session, "all-MiniLM-L6-v2")
         assert len(second.ids) == 2 and second is not first
         hits = search(session, "import duties", min_match=-1, mode="semantic", limit=1)
-        assert hits[0].quote["text"] == "Tariffs on steel will rise."
+        assert hits[0].quote.text == "Tariffs on steel will rise."
         filtered = search(
             session,
             "import duties",
@@ -187,7 +187,7 @@ def test_matrix_cache_notices_new_and_replaced_vectors(db_url: str) -> None:
             min_match=-1,
             filters=QuoteFilters(speaker="Mute Egede"),
         )
-        assert [h.quote["speaker"] for h in filtered] == ["Mute Egede"]
+        assert [h.quote.speaker for h in filtered] == ["Mute Egede"]
 
 
 def test_fusion_rewards_agreement() -> None:
@@ -213,16 +213,14 @@ def test_matrix_cache_notices_a_deleted_quote(db_url: str) -> None:
     embed_missing(db)
     with db.session() as session:
         assert (
-            search(session, "tariffs on steel", min_match=-1, mode="semantic", limit=1)[0].quote[
-                "id"
-            ]
+            search(session, "tariffs on steel", min_match=-1, mode="semantic", limit=1)[0].quote.id
             == gone
         )
     with db.session(write=True) as session:
         session.execute(delete(Quote).where(Quote.id == gone))
     with db.session() as session:
         hits = search(session, "tariffs on steel", min_match=-1, mode="semantic", limit=5)
-        assert [h.quote["text"] for h in hits] == ["Greenland is not for sale."]
+        assert [h.quote.text for h in hits] == ["Greenland is not for sale."]
         assert len(vector_matrix(session, "all-MiniLM-L6-v2").ids) == 1
 
 
@@ -260,4 +258,4 @@ def test_matrix_cache_notices_a_replaced_vector(db_url: str) -> None:
         assert sorted(matrix.ids.tolist()) == sorted(set(matrix.ids.tolist()))
         assert len(matrix.ids) == 2
         hits = search(session, "import duties", min_match=-1, mode="semantic", limit=1)
-        assert hits[0].quote["id"] == quote_id
+        assert hits[0].quote.id == quote_id

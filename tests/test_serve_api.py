@@ -605,10 +605,16 @@ def test_edit_and_delete_pages(client: TestClient) -> None:
 
 
 def test_review_queue_answers_with_one_click(client: TestClient) -> None:
-    """Automatic stances (written here as the assigner would) make a review queue."""
+    """Automatic stances (written here as the assigner would) make a review queue.
+
+    The queue ranks quotes by their vectors (typical, diverse, both poles), so
+    the quotes are embedded first, with the real default model.
+    """
+    from quotes.meaning.vectors import embed_missing
     from quotes.store.models import QuoteTopic, StanceAssessment, Topic
 
     database = client.app.state.quotes.database  # type: ignore[attr-defined]
+    embed_missing(database)
     with database.session(write=True) as session:
         topic = session.query(Topic).filter_by(name="security").one()
         for quote_id, score, confidence in ((1, 0.1, 0.4), (2, 0.6, 0.9)):
@@ -625,7 +631,7 @@ def test_review_queue_answers_with_one_click(client: TestClient) -> None:
                 )
             )
     queue = client.get("/api/v1/topics/security/review").json()
-    assert [item["id"] for item in queue][:2] == [1, 2]  # least certain first
+    assert 1 in {item["id"] for item in queue}  # the uncertain automatic stance is offered
     page = client.get("/topics/security")
     assert page.status_code == 200 and "Review queue" in page.text
     token = csrf_of(client, "/topics/security")
@@ -640,7 +646,8 @@ def test_review_queue_answers_with_one_click(client: TestClient) -> None:
         follow_redirects=False,
     )
     assert answer.status_code == 303 and answer.headers["location"] == "/topics/security#review"
-    assert [item["id"] for item in client.get("/api/v1/topics/security/review").json()] == [2]
+    remaining = [item["id"] for item in client.get("/api/v1/topics/security/review").json()]
+    assert remaining and 1 not in remaining  # an answered quote leaves the queue
     away = client.post(
         "/quotes/2/label",
         data={

@@ -39,7 +39,7 @@ def _same(got: list[tuple[int, float]], expected: list[tuple[int, float]]) -> bo
 
 def _ranked(session, query: str, **options) -> list[tuple[int, float]]:
     hits = search(session, query, mode="semantic", limit=10, min_match=-1, **options)
-    return [(h.quote["id"], h.match) for h in hits]
+    return [(h.quote.id, h.match) for h in hits]
 
 
 @pytest.fixture
