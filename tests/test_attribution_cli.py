@@ -49,7 +49,7 @@ def test_json_gives_confidence_and_evidence(cli: Any) -> None:
 def test_save_skips_doubtful_speakers_unless_asked(cli: Any) -> None:
     result = cli.ok("extract", "-", "--save", input=DOUBTFUL)
     assert "Saved 2 quotations (2 new, 0 already recorded)" in result.output
-    assert "1 with a speaker less than 0.5 confident were not saved" in result.output
+    assert "1 with a speaker less than 0.5 confident was not saved" in result.output
     assert quote_count(cli.url) == 2
     result = cli.ok("extract", "-", "--save", "--all", input=DOUBTFUL)
     assert "Saved 3 quotations (1 new, 2 already recorded)" in result.output
