@@ -1,8 +1,9 @@
 """Correcting records: ``edit``, ``delete``, ``history``, ``restore``, and the
 ``topics link|unlink|edit``, ``speakers edit|role`` and ``stance unlabel`` commands.
 
-Each command is one transaction around one library call (quotes.records.*);
-every edit and delete keeps the previous version in the history table.
+Each command is one call of the public API (:mod:`quotes.api`, one transaction)
+and then renders; every edit and delete keeps the previous version in the
+history table.
 """
 
 from __future__ import annotations
@@ -14,21 +15,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from quotes.records.links import link_topic, unlabel_stance, unlink_topic
-from quotes.records.quote_edits import (
-    delete_quotes,
-    edit_quote,
-    quote_history,
-    require_quote,
-    restore_quote,
-)
-from quotes.records.quotes import get_quote, load_quotes, quote_to_dict
 from quotes.records.reported import as_said
-from quotes.records.speaker_edits import add_role, edit_speaker, speaker_history
-from quotes.records.topic_edits import edit_topic, topic_history
 
 from . import meaning_commands, speaker_commands, topic_commands
-from .common import DbOption, JsonOption, console, echo_json, err_console, fail, say, session
+from .common import DbOption, JsonOption, console, echo_json, err_console, fail, open_db, say
 
 QuoteId = Annotated[int, typer.Argument(metavar="ID", help="The quote's id.")]
 
@@ -79,20 +69,12 @@ def edit(
     redoes them.
     """
     kind = None if paraphrase is None else ("paraphrase" if paraphrase else "quote")
-    with session(db, write=True) as active:
-        result = edit_quote(
-            active,
-            quote_id,
-            text=text,
-            speaker=speaker,
-            date=date,
-            context=context,
-            kind=kind,
-            merge=merge,
-        )
-        document = quote_to_dict(get_quote(active, result.surviving_id))
+    quotes_db = open_db(db)
+    result = quotes_db.edit(
+        quote_id, text=text, speaker=speaker, date=date, context=context, kind=kind, merge=merge
+    )
     if json:
-        echo_json({**document, "edit": result.to_dict()})
+        echo_json({**quotes_db.get(result.surviving_id).to_dict(), "edit": result.to_dict()})
         return
     if result.merged_into is not None:
         say(
@@ -137,17 +119,14 @@ def delete(
     if not yes:
         if not _interactive():
             fail("not deleting without --yes: this is not a terminal, so nobody can confirm.", 2)
-        with session(db) as active:
-            for quote_id in dict.fromkeys(quote_ids):
-                require_quote(active, quote_id)
-            shown = [quote_to_dict(q) for q in load_quotes(active, list(dict.fromkeys(quote_ids)))]
+        quotes_db = open_db(db)
+        shown = [quotes_db.get(quote_id).to_dict() for quote_id in dict.fromkeys(quote_ids)]
         for quote in shown:
             said = as_said(quote["text"], quote["kind"])
             console.print(f"#{quote['id']} {escape(quote['speaker'])}: {escape(said)}")
         if not typer.confirm(f"Delete {_plural(len(shown), 'quote')}?", default=False):
             fail("nothing deleted.", 1)
-    with session(db, write=True) as active:
-        result = delete_quotes(active, quote_ids)
+    result = open_db(db).delete(quote_ids)
     ids = ", ".join(str(i) for i in result.deleted)
     if len(result.deleted) == 1:
         say(f"Deleted quote {ids} (its history keeps it: `quotes restore {ids}` brings it back).")
@@ -174,8 +153,7 @@ def _summary(snapshot: dict[str, Any]) -> str:
 
 def history(quote_id: QuoteId, json: JsonOption = False, db: DbOption = None) -> None:
     """A quote's earlier versions (also for a deleted quote): action, when, what changed."""
-    with session(db) as active:
-        versions = [v.to_dict() for v in quote_history(active, quote_id)]
+    versions = [v.to_dict() for v in open_db(db).history(quote_id)]
     _print_versions(versions, f"Quote {quote_id}", json)
 
 
@@ -185,8 +163,7 @@ def speaker_history_command(
     db: DbOption = None,
 ) -> None:
     """A speaker's earlier versions: edits and roles added."""
-    with session(db) as active:
-        versions = [v.to_dict() for v in speaker_history(active, name)]
+    versions = [v.to_dict() for v in open_db(db).speakers.history(name)]
     _print_versions(versions, f"Speaker {name}", json)
 
 
@@ -196,8 +173,7 @@ def topic_history_command(
     db: DbOption = None,
 ) -> None:
     """A topic's earlier descriptions and poles."""
-    with session(db) as active:
-        versions = [v.to_dict() for v in topic_history(active, name)]
+    versions = [v.to_dict() for v in open_db(db).topics.history(name)]
     _print_versions(versions, f"Topic {name}", json)
 
 
@@ -231,11 +207,10 @@ def _print_versions(versions: list[dict[str, Any]], what: str, json: bool) -> No
 
 def restore(quote_id: QuoteId, json: JsonOption = False, db: DbOption = None) -> None:
     """Bring a deleted quote back under its old id with its sources, links and labels."""
-    with session(db, write=True) as active:
-        result = restore_quote(active, quote_id)
-        document = quote_to_dict(get_quote(active, quote_id))
+    quotes_db = open_db(db)
+    result = quotes_db.restore(quote_id)
     if json:
-        echo_json({**document, "restore": result.to_dict()})
+        echo_json({**quotes_db.get(quote_id).to_dict(), "restore": result.to_dict()})
         return
     created = " (speaker recreated)" if result.speaker_created else ""
     say(
@@ -253,8 +228,7 @@ TopicName = Annotated[str, typer.Argument(metavar="TOPIC", help="The topic's nam
 
 def link_command(quote_id: QuoteId, topic: TopicName, db: DbOption = None) -> None:
     """Link a quote to a topic by hand (automatic assignment never removes it)."""
-    with session(db, write=True) as active:
-        result = link_topic(active, quote_id, topic)
+    result = open_db(db).topics.link(quote_id, topic)
     if not result.changed:
         say(f"Quote {quote_id} was already linked to {result.topic} by hand.")
     else:
@@ -263,8 +237,7 @@ def link_command(quote_id: QuoteId, topic: TopicName, db: DbOption = None) -> No
 
 def unlink_command(quote_id: QuoteId, topic: TopicName, db: DbOption = None) -> None:
     """Say a quote is not about a topic: the link goes and assignment never relinks it."""
-    with session(db, write=True) as active:
-        result = unlink_topic(active, quote_id, topic)
+    result = open_db(db).topics.unlink(quote_id, topic)
     if not result.changed:
         say(f"Quote {quote_id} was already marked as not about {result.topic}.")
         return
@@ -285,8 +258,7 @@ def edit_topic_command(
     db: DbOption = None,
 ) -> None:
     """Change a topic's description or poles; its automatic stances are redone."""
-    with session(db, write=True) as active:
-        result = edit_topic(active, name, description=description, favor=favor, against=against)
+    result = open_db(db).topics.edit(name, description=description, favor=favor, against=against)
     if not result.changed:
         say(f"Topic {result.topic} already reads that way: nothing changed.")
         return
@@ -311,10 +283,9 @@ def edit_speaker_command(
     db: DbOption = None,
 ) -> None:
     """Correct a speaker's name, country, party or Wikidata id."""
-    with session(db, write=True) as active:
-        result = edit_speaker(
-            active, name, new_name=new_name, country=country, party=party, wikidata=wikidata
-        )
+    result = open_db(db).speakers.edit(
+        name, new_name=new_name, country=country, party=party, wikidata=wikidata
+    )
     if not result.changed:
         say(f"Speaker {result.name} already reads that way: nothing changed.")
         return
@@ -336,8 +307,7 @@ def role_command(
     db: DbOption = None,
 ) -> None:
     """Add a dated role to a speaker."""
-    with session(db, write=True) as active:
-        result = add_role(active, name, role, organisation=organisation, start=start, end=end)
+    result = open_db(db).speakers.role(name, role, organisation=organisation, start=start, end=end)
     if result.added:
         say(f"Added role {result.role} to {result.speaker}.")
     else:
@@ -350,8 +320,7 @@ def unlabel_command(
     db: DbOption = None,
 ) -> None:
     """Remove a person's stance label (the quote's history keeps it)."""
-    with session(db, write=True) as active:
-        result = unlabel_stance(active, quote_id, topic)
+    result = open_db(db).unlabel(quote_id, topic)
     say(f"Removed the label {result.label} of quote {quote_id} on {result.topic}.")
     _note("Run `quotes stance assign` so that the topic stops learning from it.")
 

@@ -25,6 +25,7 @@ methods that need them (``embed``, ``assign_stances``, ``cluster``, a
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, BinaryIO
@@ -675,6 +676,13 @@ class Speakers:
                 session, name, new_name=new_name, country=country, party=party, wikidata=wikidata
             )
 
+    def history(self, name: str) -> builtins.list[Version]:
+        """A speaker's earlier versions (edits, roles added), oldest first."""
+        from quotes.records.speaker_edits import speaker_history
+
+        with self._database.session() as session:
+            return speaker_history(session, name)
+
     def role(
         self,
         name: str,
@@ -715,6 +723,13 @@ class Topics:
             return add_topic(
                 session, name, description=description, favor=favor, against=against
             ).name
+
+    def history(self, name: str) -> builtins.list[Version]:
+        """A topic's earlier descriptions and poles, oldest first."""
+        from quotes.records.topic_edits import topic_history
+
+        with self._database.session() as session:
+            return topic_history(session, name)
 
     def link(self, quote_id: int, topic: str) -> LinkResult:
         """A person's link of a quote to a topic (clears an earlier unlink)."""
