@@ -19,12 +19,9 @@ from quotes.records.reported import as_said
 
 from . import meaning_commands, speaker_commands, topic_commands
 from .common import DbOption, JsonOption, console, echo_json, err_console, fail, open_db, say
+from .wording import counted
 
 QuoteId = Annotated[int, typer.Argument(metavar="ID", help="The quote's id.")]
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _note(message: str) -> None:
@@ -88,11 +85,11 @@ def edit(
     say(f"Quote {quote_id} updated: {', '.join(result.changed)}.")
     removed = []
     if result.embeddings_removed:
-        removed.append(_plural(result.embeddings_removed, "vector"))
+        removed.append(counted(result.embeddings_removed, "vector"))
     if result.assessments_removed:
-        removed.append(_plural(result.assessments_removed, "automatic stance"))
+        removed.append(counted(result.assessments_removed, "automatic stance"))
     if result.links_removed:
-        removed.append(_plural(result.links_removed, "automatic topic link"))
+        removed.append(counted(result.links_removed, "automatic topic link"))
     if removed:
         _note(
             f"The new text made its {', '.join(removed)} stale, so they were removed: "
@@ -124,7 +121,7 @@ def delete(
         for quote in shown:
             said = as_said(quote["text"], quote["kind"])
             console.print(f"#{quote['id']} {escape(quote['speaker'])}: {escape(said)}")
-        if not typer.confirm(f"Delete {_plural(len(shown), 'quote')}?", default=False):
+        if not typer.confirm(f"Delete {counted(len(shown), 'quote')}?", default=False):
             fail("nothing deleted.", 1)
     result = open_db(db).delete(quote_ids)
     ids = ", ".join(str(i) for i in result.deleted)
@@ -145,7 +142,7 @@ def _shown(value: Any) -> str:
 def _summary(snapshot: dict[str, Any]) -> str:
     """One deleted, merged or restored version in a few words."""
     parts = (("sources", "source"), ("topic_links", "topic link"), ("stances", "stance"))
-    counts = ", ".join(_plural(len(snapshot.get(key) or []), word) for key, word in parts)
+    counts = ", ".join(counted(len(snapshot.get(key) or []), word) for key, word in parts)
     when = snapshot.get("date") or "undated"
     said = as_said(str(snapshot.get("text")), str(snapshot.get("kind") or "quote"))
     return f"{snapshot.get('speaker')}, {when}: {said} ({counts})"
@@ -215,8 +212,8 @@ def restore(quote_id: QuoteId, json: JsonOption = False, db: DbOption = None) ->
     created = " (speaker recreated)" if result.speaker_created else ""
     say(
         f"Restored quote {quote_id} by {result.speaker}{created} with "
-        f"{_plural(result.sources, 'source')}, {_plural(result.topic_links, 'topic link')} "
-        f"and {_plural(result.stances, 'stance')}."
+        f"{counted(result.sources, 'source')}, {counted(result.topic_links, 'topic link')} "
+        f"and {counted(result.stances, 'stance')}."
     )
     if result.missing_topics:
         _note(f"Skipped links to topics that no longer exist: {', '.join(result.missing_topics)}.")
@@ -264,8 +261,8 @@ def edit_topic_command(
         return
     say(f"Topic {result.topic} updated: {', '.join(result.changed)} (history keeps the old texts).")
     say(
-        f"Removed {_plural(result.assessments_removed, 'automatic stance')} and "
-        f"{_plural(result.links_removed, 'automatic topic link')} made from the old texts: "
+        f"Removed {counted(result.assessments_removed, 'automatic stance')} and "
+        f"{counted(result.links_removed, 'automatic topic link')} made from the old texts: "
         f"run `quotes stance assign --topic {result.topic}` to redo them."
     )
 
