@@ -2,9 +2,12 @@
 
 Stance (manifesto sentences, Benoit et al. 2016; both topics defined exactly
 as benchmarks/stance_quality.py defines them, as a user would):
-- zero-shot: a Platt curve P(right) = sigmoid(A + B |score|) over every
-  sentence given a favor or against label, and the share right of the
-  neutral ones; each topic weighs the same however many rows it has;
+- zero-shot: a Platt curve P(right) = sigmoid(A + B |score| + C agreement)
+  (agreement: how far the quote's words lean to its label's pole,
+  quotes.meaning.pole_words) over every sentence given a favor or against
+  label, and the share right of the neutral ones; each topic weighs the
+  same however many rows it has; the same with |score| alone, for scorers
+  built without the pole texts;
 - learned (the stacked model): P(right) = sigmoid(A + B logit(p) + C
   log(labels)), p the model's probability of its label, over the held-out
   sentences of ``--draws`` random draws of 3, 5 and 20 labels per pole.
@@ -34,26 +37,21 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from encode_cache import encode  # noqa: E402
-from stance_quality import TASKS, draw, load, task_poles  # noqa: E402
+from selective import apply, platt  # noqa: E402
+from stance_quality import (  # noqa: E402
+    TASKS,
+    draw,
+    fit_zero_shot,
+    load,
+    task_poles,
+    zero_shot_confidence,
+    zero_shot_rows,
+)
 from topic_assignment import dev_rows, topic_profiles_for  # noqa: E402
 
-from quotes.meaning.confidence import logit, reliability, sigmoid  # noqa: E402
+from quotes.meaning.confidence import logit, reliability  # noqa: E402
 from quotes.meaning.encoder import load_embedder  # noqa: E402
 from quotes.meaning.learner import StackedScorer  # noqa: E402
-from quotes.meaning.scoring import ZeroShotScorer, labels_for  # noqa: E402
-
-
-def platt(features: np.ndarray, right: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Intercept and slopes of a (nearly unregularised) logistic fit."""
-    from sklearn.linear_model import LogisticRegression
-
-    model = LogisticRegression(C=1e4, max_iter=5000)
-    model.fit(features, right.astype(int), sample_weight=weight)
-    return np.concatenate([model.intercept_, model.coef_[0]])
-
-
-def apply(params: np.ndarray, features: np.ndarray) -> np.ndarray:
-    return sigmoid(params[0] + features @ params[1:])
 
 
 def report(name: str, params: np.ndarray, groups: dict[str, tuple]) -> None:
@@ -74,31 +72,48 @@ def report(name: str, params: np.ndarray, groups: dict[str, tuple]) -> None:
         )
 
 
+def zero_shot_fits(embedder: object) -> None:
+    """ZERO_SHOT_WORDS_* (|score| + word agreement) and ZERO_SHOT_* (|score| alone).
+
+    Each is fitted on both topics (each weighing the same); the ECE of the
+    constants fitted on one topic is printed on the other. The selective
+    accuracy and the curve of both ways, cross-fitted, are printed by
+    benchmarks/stance_quality.py.
+    """
+    groups = {task.name: zero_shot_rows(task, embedder) for task in TASKS}
+    for words, name in (
+        (True, "zero-shot stance + words (A, B, C)"),
+        (False, "zero-shot stance (A, B)"),
+    ):
+        params, neutral = fit_zero_shot(groups, words)
+        constants = ", ".join(f"{v:.4f}" for v in params)
+        print(f"{name}: constants {constants}; neutral right {neutral:.4f}")
+        for held, rows in groups.items():
+            other, other_neutral = fit_zero_shot(
+                {k: g for k, g in groups.items() if k != held}, words
+            )
+            _, ece_in = reliability(zero_shot_confidence(params, neutral, rows, words), rows.right)
+            _, ece_out = reliability(
+                zero_shot_confidence(other, other_neutral, rows, words), rows.right
+            )
+            print(
+                f"  {held:12} n={len(rows.right):5d} right {rows.right.mean():.3f}  ECE in-sample "
+                f"{ece_in:.3f}, fitted on the other topic {ece_out:.3f}"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=10)
     args = parser.parse_args()
     embedder = load_embedder()
 
-    zero_groups: dict[str, tuple] = {}
-    neutral_right: list[float] = []
+    zero_shot_fits(embedder)
     learned_groups: dict[str, tuple] = {}
     for task in TASKS:
         texts, gold = load(task)
         x = encode(embedder, texts)
         poles = task_poles(task, embedder)
-        zero = ZeroShotScorer.from_poles(poles.favor, poles.against)
-        scores = zero.score(x)
-        labels = labels_for(scores)
-        right = np.array([g == p for g, p in zip(gold, labels, strict=True)])
-        decided = np.array([p != "neutral" for p in labels])
-        neutral_right.append(float(right[~decided].mean()) if (~decided).any() else 0.0)
-        n = int(decided.sum())
-        zero_groups[task.name] = (
-            np.abs(scores[decided])[:, None],
-            right[decided],
-            np.full(n, 1.0 / n),
-        )
         feats, hits = [], []
         for k in (3, 5, 20):
             for seed in range(args.draws):
@@ -134,11 +149,6 @@ def main() -> None:
             np.concatenate([g[2] for g in groups.values()]),
         )
 
-    report("zero-shot stance (A, B)", pooled(zero_groups), zero_groups)
-    print(
-        f"zero-shot neutral labels right: {np.mean(neutral_right):.4f} "
-        f"({', '.join(f'{v:.3f}' for v in neutral_right)})"
-    )
     report("learned stance (A, B, C)", pooled(learned_groups), learned_groups)
 
     topic_groups: dict[str, tuple] = {}

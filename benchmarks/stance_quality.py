@@ -16,9 +16,12 @@ Each data set is defined as a topic exactly as a user would with
   (``review_priority`` and ``select_for_review``), answered with the gold
   labels, refitting after every two, until each pole has k labels (k = 3,
   5), scored on every other row, with the number of labels it took;
-- calibration: the zero-shot reliability table and expected calibration
-  error, the share of labels right at or above ``DEFAULT_MIN_CONFIDENCE``
-  and the share kept (coverage); the same for the learned model over draws;
+- calibration, first: zero-shot's share of labels right at or above
+  ``DEFAULT_MIN_CONFIDENCE`` and the share of rows kept (coverage), the
+  accuracy-vs-coverage curve (coverage at 80 / 85 / 90 % right, accuracy at
+  40 % coverage) and the reliability table with expected calibration error,
+  with the calibration fitted on the *other* topic (cross-fitted), then with
+  production's constants; the learned model's at the bar over draws;
 - optionally (``--setfit-draws``), SetFit-style contrastive fine-tuning of
   the encoder on pairs of the labelled rows followed by a logistic head.
 
@@ -28,7 +31,7 @@ every method is scored on (so SetFit, which must re-encode with its tuned
 encoder, costs the same as the rest).
 
 Run: ``.venv/bin/python benchmarks/stance_quality.py [--draws N] [--review-draws N]
-[--setfit-draws N]`` (a few minutes on 2 quiet cores; the review simulation
+[--setfit-draws N] [--zero-shot-only]`` (a few minutes on 2 quiet cores; the review simulation
 refits the model every two labels and dominates; SetFit adds several minutes
 per draw). Encoded sentences are cached in the temp directory
 (benchmarks/encode_cache.py).
@@ -51,6 +54,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from encode_cache import encode  # noqa: E402
+from selective import apply, describe, platt  # noqa: E402
 
 from quotes.meaning.confidence import reliability  # noqa: E402
 from quotes.meaning.encoder import load_embedder, resolve_model_path  # noqa: E402
@@ -65,7 +69,6 @@ from quotes.meaning.scoring import (  # noqa: E402
     LogisticScorer,
     Poles,
     PrototypeScorer,
-    ZeroShotScorer,
     f_avg,
     labels_for,
     pole_sentences,
@@ -227,6 +230,87 @@ def selective(confidence: np.ndarray, right: np.ndarray, bar: float) -> tuple[fl
     return (float(right[kept].mean()) if kept.any() else float("nan")), float(kept.mean())
 
 
+@dataclass
+class ZeroShotRows:
+    """Production zero-shot on every row of one topic (what its calibration is fitted on)."""
+
+    scores: np.ndarray
+    labels: list[str]
+    agreement: np.ndarray  # how far each quote's words lean to its label's pole
+    right: np.ndarray
+    confidence: np.ndarray  # production's stored confidence (constants in confidence.py)
+
+    @property
+    def decided(self) -> np.ndarray:
+        return np.array([label != "neutral" for label in self.labels])
+
+    def features(self, words: bool = True) -> np.ndarray:
+        """The calibrator's inputs: |score|, and the word agreement when ``words``."""
+        margin = np.abs(self.scores)
+        return np.column_stack([margin, self.agreement]) if words else margin[:, None]
+
+
+def zero_shot_rows(task: Task, embedder: object) -> ZeroShotRows:
+    texts, gold = load(task)
+    x = encode(embedder, texts)
+    zero = task_poles(task, embedder).zero_shot()
+    estimate = zero.estimate(x, texts)
+    agreement = zero.agreement(texts, estimate.scores)
+    assert agreement is not None
+    right = np.array([g == p for g, p in zip(gold, estimate.labels, strict=True)])
+    return ZeroShotRows(estimate.scores, estimate.labels, agreement, right, estimate.confidence)
+
+
+def fit_zero_shot(groups: dict[str, ZeroShotRows], words: bool = True) -> tuple[np.ndarray, float]:
+    """Platt constants over the decided rows (each topic weighs the same) and the
+    share right of neutral labels (mean over topics): the zero-shot calibration."""
+    features, right, weight, neutral = [], [], [], []
+    for rows in groups.values():
+        decided = rows.decided
+        features.append(rows.features(words)[decided])
+        right.append(rows.right[decided])
+        weight.append(np.full(int(decided.sum()), 1.0 / max(int(decided.sum()), 1)))
+        neutral.append(float(rows.right[~decided].mean()) if (~decided).any() else 0.0)
+    params = platt(np.vstack(features), np.concatenate(right), np.concatenate(weight))
+    return params, float(np.mean(neutral))
+
+
+def zero_shot_confidence(
+    params: np.ndarray, neutral: float, rows: ZeroShotRows, words: bool = True
+) -> np.ndarray:
+    return np.where(rows.decided, apply(params, rows.features(words)), neutral)
+
+
+def zero_shot_section(groups: dict[str, ZeroShotRows], bar: float) -> None:
+    """Selective accuracy of zero-shot: cross-fitted by topic, then production's constants.
+
+    Cross-fitted: the calibration is fitted on the *other* topic only
+    (immigration -> economy, economy -> immigration), so no figure comes from
+    constants fitted on the rows it is reported on; both the production
+    features (|score| + word agreement) and |score| alone are shown. Then
+    the constants in quotes/meaning/confidence.py (fitted on both topics:
+    in-sample, for reference) with their reliability table.
+    """
+    print(f"# zero-shot confidence: share right at the default bar {bar} and the curve")
+    for held, rows in groups.items():
+        rest = {name: g for name, g in groups.items() if name != held}
+        source = "+".join(rest)
+        for words, name in ((True, "|score| + words"), (False, "|score| alone")):
+            params, neutral = fit_zero_shot(rest, words)
+            confidence = zero_shot_confidence(params, neutral, rows, words)
+            print(
+                f"  {held:12} {name:16} fitted on {source}: {describe(confidence, rows.right, bar)}"
+            )
+            if words:
+                reliability_table(f"{held}, cross-fitted", confidence, rows.right)
+    for held, rows in groups.items():
+        figures = describe(rows.confidence, rows.right, bar)
+        print(f"  {held:12} production constants (in-sample): {figures}")
+        reliability_table(f"{held}, production constants", rows.confidence, rows.right)
+        print(f"    (all labels: {rows.right.mean():.3f} right)")
+    sys.stdout.flush()
+
+
 def simulate_review(
     x: np.ndarray,
     texts: list[str],
@@ -251,7 +335,7 @@ def simulate_review(
     """
     rng = np.random.default_rng(1000 + seed)
     pool = np.sort(rng.choice(len(gold), int(0.8 * len(gold)), replace=False))
-    zero = ZeroShotScorer.from_poles(poles.favor, poles.against)
+    zero = poles.zero_shot()
     typical = np.zeros(len(gold))
     typical[pool] = representativeness(x[pool])
     labelled: list[int] = []
@@ -279,6 +363,9 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=10)
     parser.add_argument("--setfit-draws", type=int, default=0)
     parser.add_argument("--review-draws", type=int, default=None)
+    parser.add_argument(
+        "--zero-shot-only", action="store_true", help="only the zero-shot confidence section"
+    )
     args = parser.parse_args()
     review_draws = args.draws if args.review_draws is None else args.review_draws
 
@@ -290,6 +377,9 @@ def main() -> None:
         f"{'topic':12} {'k':>3} {'method':40} {'F_avg':>7} {'sd':>6} {'median':>7}  scored x draws"
     )
     bar = DEFAULT_MIN_CONFIDENCE
+    zero_shot_section({task.name: zero_shot_rows(task, embedder) for task in TASKS}, bar)
+    if args.zero_shot_only:
+        return
     for task in TASKS:
         texts, gold = load(task)
         x = encode(embedder, texts)
@@ -298,18 +388,10 @@ def main() -> None:
         fav_txt, ag_txt = poles.favor_texts, poles.against_texts
         counts = {label: gold.count(label) for label in ("favor", "against", "neutral")}
         print(f"# {task.name}: {len(gold)} rows {counts}")
-        zero = ZeroShotScorer.from_poles(fav, ag)
+        zero = poles.zero_shot()
         for band in (0.0, NEUTRAL_BAND, 0.1):
             value = f_avg(gold, labels_for(zero.score(x), band))
             row(task.name, 0, f"zero-shot band {band}", [value], len(gold))
-        estimate = zero.estimate(x, texts)
-        right = np.array([g == p for g, p in zip(gold, estimate.labels, strict=True)])
-        reliability_table("zero-shot", estimate.confidence, right)
-        share, coverage = selective(estimate.confidence, right, bar)
-        print(
-            f"  zero-shot at the default bar {bar}: {share:.3f} right, covering {coverage:.3f} "
-            f"(all labels: {right.mean():.3f} right)"
-        )
         for k in (3, 5, 20):
             results: dict[str, list[float]] = {}
             seconds: list[float] = []

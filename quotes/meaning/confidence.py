@@ -30,8 +30,16 @@ Vector = npt.NDArray[np.float64]
 # The default bar (DEFAULT_MIN_CONFIDENCE) lives in quotes.vocabulary, the one
 # place every output and benchmark reads it from.
 
-#: Zero-shot stance: P(right) = sigmoid(A + B * |score|) for a favor or
-#: against label (score on the tanh scale of quotes.meaning.scoring).
+#: Zero-shot stance with the pole texts known (production):
+#: P(right) = sigmoid(A + B * |score| + C * agreement) for a favor or against
+#: label, ``agreement`` how far the quote's words lean to the label's pole
+#: (quotes.meaning.pole_words.PoleWords.agreement).
+ZERO_SHOT_WORDS_INTERCEPT = -0.4618
+ZERO_SHOT_WORDS_SLOPE = 1.5312
+ZERO_SHOT_WORDS_AGREEMENT = 4.3881
+#: Zero-shot stance from vectors alone (no pole texts):
+#: P(right) = sigmoid(A + B * |score|) (score on the tanh scale of
+#: quotes.meaning.scoring).
 ZERO_SHOT_INTERCEPT = -0.4521
 ZERO_SHOT_SLOPE = 1.6563
 #: The share of zero-shot neutral labels (|score| inside the band) that
@@ -59,10 +67,20 @@ def logit(p: npt.ArrayLike) -> Vector:
     return np.asarray(np.log(clipped / (1 - clipped)))
 
 
-def zero_shot_stance_confidence(scores: npt.ArrayLike, labels: Sequence[str]) -> Vector:
-    """P(label right) for zero-shot scores and their band labels."""
+def zero_shot_stance_confidence(
+    scores: npt.ArrayLike, labels: Sequence[str], agreement: npt.ArrayLike | None = None
+) -> Vector:
+    """P(label right) for zero-shot scores, their band labels and (if known) word agreement."""
     margin = np.abs(np.asarray(scores, dtype=np.float64))
-    calibrated = sigmoid(ZERO_SHOT_INTERCEPT + ZERO_SHOT_SLOPE * margin)
+    if agreement is None:
+        calibrated = sigmoid(ZERO_SHOT_INTERCEPT + ZERO_SHOT_SLOPE * margin)
+    else:
+        words = np.asarray(agreement, dtype=np.float64)
+        calibrated = sigmoid(
+            ZERO_SHOT_WORDS_INTERCEPT
+            + ZERO_SHOT_WORDS_SLOPE * margin
+            + ZERO_SHOT_WORDS_AGREEMENT * words
+        )
     neutral = np.asarray([label == "neutral" for label in labels], dtype=bool)
     return np.asarray(np.where(neutral, ZERO_SHOT_NEUTRAL, calibrated))
 

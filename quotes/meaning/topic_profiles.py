@@ -33,7 +33,6 @@ from quotes.meaning.scoring import (
     Choice,
     Poles,
     StanceEstimate,
-    ZeroShotScorer,
     pole_sentences,
 )
 from quotes.store.models import Topic
@@ -135,10 +134,10 @@ def build_profile(
     favor = embedder.encode(texts.favor)
     against = embedder.encode(texts.against)
     every = np.vstack([embedder.encode(texts.description), favor, against])
-    zero = ZeroShotScorer.from_poles(favor, against)
     poles = Poles(
         favor=favor, favor_texts=texts.favor, against=against, against_texts=texts.against
     )
+    zero = poles.zero_shot()
     choice = choose_scorer(zero, labelled, labelled_texts, labels, poles)
     signature = texts.fingerprint()
     if choice.scorer is not zero:
