@@ -384,3 +384,6 @@ def test_a_period_on_thin_evidence_is_drawn_hollow_and_says_so() -> None:
         ("period", "#0072B2"),
     ]
     assert "too little evidence for a shift" in page
+    # With no shift marked, both charts say why rather than leave it to guesswork.
+    assert "No stance shift is marked: none rests on enough evidence" in page
+    assert "No stance shift is marked" in build_figure(chart, []).axes[0].get_title(loc="left")

@@ -27,6 +27,7 @@ from quotes.timelines.charts.style import (
     point_opacity,
     pole_lines,
     shift_label,
+    shift_note,
     spread_labels,
     style,
 )
@@ -281,8 +282,9 @@ def _legend(timeline: Timeline) -> str:
 
 
 def _shift_list(shifts: Sequence[Shift]) -> str:
-    if not shifts:
-        return ""
+    nothing = shift_note(shifts)
+    if nothing:
+        return f'<h2>Shifts</h2><p class="note">{escape(nothing)}</p>'
     items = "".join(
         f"<li><b>{escape(s.speaker)}</b> {escape(s.kind)} {escape(s.before.period.label)} "
         f"({s.before.score:+.2f}, {escape(s.before.evidence.describe())}) \u2192 "

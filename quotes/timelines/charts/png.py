@@ -22,6 +22,7 @@ from quotes.timelines.charts.style import (
     point_opacity,
     pole_lines,
     shift_label,
+    shift_note,
     spread_labels,
     style,
 )
@@ -195,6 +196,9 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
     # The title first, then what +1 and -1 mean right under it, before the plot.
     figure.suptitle(chart_title(timeline), x=0.01, ha="left", fontsize=12)
     subtitle = [_short(line) for line in pole_lines(timeline)] + [evidence_note(timeline)]
+    nothing = shift_note(shifts)
+    if nothing:
+        subtitle.append(_short(nothing, NOTE_CHARS))
     ax.set_title("\n".join(subtitle), loc="left", fontsize=7.5, color="0.25")
     _annotate(figure, ax, timeline, marked)
     return figure
@@ -205,10 +209,14 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
 POLE_CHARS = 170
 
 
-def _short(text: str) -> str:
+#: Notes under the poles wrap sooner: they must stay clear of the legend column.
+NOTE_CHARS = 130
+
+
+def _short(text: str, width: int = POLE_CHARS) -> str:
     import textwrap
 
-    return textwrap.fill(text, POLE_CHARS, subsequent_indent="    ")
+    return textwrap.fill(text, width, subsequent_indent="    ")
 
 
 def _annotate(figure: Figure, ax: Axes, timeline: Timeline, shifts: Sequence[Shift]) -> None:

@@ -129,6 +129,18 @@ def evidence_note(timeline: Timeline) -> str:
     return note + "; a person's label always counts."
 
 
+def shift_note(shifts: Sequence[Shift]) -> str | None:
+    """Said when a chart marks no shift, so an empty chart is not read as an oversight."""
+    if shifts:
+        return None
+    from quotes.timelines.evidence import DEFAULT_MINIMUM
+
+    return (
+        "No stance shift is marked: none rests on enough evidence on both sides "
+        f"({DEFAULT_MINIMUM.describe()} per period)."
+    )
+
+
 def style(index: int) -> tuple[str, str, str]:
     """(colour, dash, marker) of the ``index``-th speaker."""
     return (
