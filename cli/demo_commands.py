@@ -157,8 +157,11 @@ def demo(
         ),
     ] = 3,
 ) -> None:
-    """The main job on a demo database (default ./quotes-demo.db, never $QUOTES_DATABASE_URL):
-    seed, embed, assign stances, search, cluster and chart a timeline."""
+    """The main job on a demo database (default ./quotes-demo.db, never $QUOTES_DATABASE_URL).
+
+    Seed, embed, assign stances, label the story's statements (a named curator,
+    with reasons), publish positions with their receipts, search, cluster, chart
+    a timeline and list only the shifts that pass the evidence rule."""
     from quotes.api import open as open_quotes
     from quotes.demo import (
         DEFAULT_DEMO_DB,
