@@ -167,6 +167,7 @@ def demo(
         DEFAULT_DEMO_DB,
         SEARCH_QUERY,
         chart_paths,
+        confident_share,
         demo_shifts,
         demo_timeline,
         label_story,
@@ -208,11 +209,15 @@ def demo(
     clock = time.perf_counter()
     with embedding_progress("Assigning") as progress:
         assigned = quotes_db.assign_stances(progress=progress)
+    sure = confident_share(target)
     for outcome in assigned.topics:
         counts_text = ", ".join(f"{k} {v}" for k, v in sorted(outcome.counts.items()))
+        above, total = sure.get(outcome.topic, (0, 0))
         say(
             f"{outcome.topic}: {counted(outcome.linked, 'quote')} ({counts_text}) "
-            f"by {outcome.method}"
+            f"by {outcome.method}; {above} of {counted(total, 'automatic stance')} "
+            f"{plural(above, 'reaches', 'reach')} confidence {DEFAULT_MIN_CONFIDENCE:.2f}, "
+            "the bar for published claims"
         )
     say(f"Assigned in {time.perf_counter() - clock:.1f} s.")
 

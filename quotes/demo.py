@@ -92,6 +92,29 @@ def demo_clusters(database: Database, topics: Sequence[str]) -> dict[str, list[d
     return found
 
 
+def confident_share(
+    database: Database, min_confidence: float = DEFAULT_MIN_CONFIDENCE
+) -> dict[str, tuple[int, int]]:
+    """Per topic: (automatic stances at ``min_confidence`` or above, all automatic ones).
+
+    The assignment counts every estimate; this says how many of them would
+    count in a published claim.
+    """
+    from sqlalchemy import case, func, select
+
+    from quotes.store.models import StanceAssessment, Topic
+
+    sure = func.sum(case((StanceAssessment.confidence >= min_confidence, 1), else_=0))
+    with database.session() as session:
+        rows = session.execute(
+            select(Topic.name, sure, func.count(StanceAssessment.id))
+            .join(Topic, Topic.id == StanceAssessment.topic_id)
+            .where(StanceAssessment.method == "auto")
+            .group_by(Topic.name)
+        ).all()
+    return {name: (int(above or 0), int(total)) for name, above, total in rows}
+
+
 @dataclass
 class DemoTimeline:
     timeline: Timeline

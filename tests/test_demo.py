@@ -38,6 +38,10 @@ def test_demo_runs_every_step_and_writes_both_charts(cli: Any, db_url: str, tmp_
     assert "166 quotes embedded" in first
     for topic in ("sovereignty", "tariffs", "security"):
         assert f"{topic}: " in first and "stance group" in first
+    # The assignment's counts say how many estimates would count in a published claim.
+    assert "reach confidence 0.70, the bar for published claims" in _flat(first).replace(
+        "reaches", "reach"
+    )
     database = open_database(db_url)
     with database.session() as session:
         picked = most_assessed(session, min_confidence=DEFAULT_MIN_CONFIDENCE)
