@@ -254,7 +254,7 @@ def demo(
             )
         say(f"Wrote {result.png.resolve()}")
         say(f"Wrote {result.html.resolve()}")
-        say(f"(this topic, every speaker: `quotes shifts --topic {topic} --by year`)")
+        say(f"Every speaker's shifts on {topic}: `quotes shifts --topic {topic} --by year`.")
     _print_shifts(demo_shifts(target))
     say(f"Demo finished in {time.perf_counter() - started:.1f} s.")
 

@@ -92,7 +92,7 @@ def _check_timeline(
 ) -> None:
     topic, speakers = picked
     assert f"Stance on {topic} by year" in first
-    assert f"every speaker: `quotes shifts --topic {topic} --by year`" in first
+    assert f"shifts on {topic}: `quotes shifts --topic {topic} --by year`" in first
     assert f"Wrote {png.resolve()}" in first and f"Wrote {html.resolve()}" in first
     assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     page = html.read_text("utf-8")
