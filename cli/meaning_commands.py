@@ -200,7 +200,14 @@ def cluster(
         echo_json(documents)
         return
     if not groups:
-        say(f"No assessed quotes on {topic}: run `quotes stance assign` first.")
+        if min_confidence <= 0:
+            say(f"No assessed quotes on {topic}: run `quotes stance assign` first.")
+        else:  # there may be assessed quotes, all under the bar
+            say(
+                f"No quote on {topic} has a stance that counts (a person's label, or an "
+                f"automatic stance at confidence {min_confidence:.2f} or above): label some "
+                f"with `quotes stance review --topic {topic}`."
+            )
         return
     for document in documents:
         _print_group(document)

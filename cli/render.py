@@ -38,8 +38,11 @@ def confidence_text(stance: dict[str, Any]) -> str:
 def stance_text(quote: dict[str, Any]) -> str:
     """The stance that counts on each topic (a person's label wins), in one line."""
     effective = effective_per_topic(QuoteRecord.from_dict(quote).stances)
+    # "auto" in words: a confidence alone did not tell a reader the stance is an estimate.
     return ", ".join(
-        f"{s.topic}: {s.label} ({s.score:+.2f}, {confidence_text(s.to_dict())})" for s in effective
+        f"{s.topic}: {s.label} ({s.score:+.2f}, "
+        f"{'' if s.method == 'manual' else 'auto, '}{confidence_text(s.to_dict())})"
+        for s in effective
     )
 
 

@@ -87,7 +87,7 @@ def test_png_is_a_real_image_with_one_line_per_speaker(tmp_path: Path) -> None:
     labelled = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
     assert [line.get_label() for line in labelled] == [f"{s} (period score)" for s in SPEAKERS]
     assert len({(line.get_linestyle(), line.get_marker()) for line in labelled}) == 3
-    assert ax.get_title(loc="left") == "Stance on sovereignty by month (weighted mean)"
+    assert figure.get_suptitle() == "Stance on sovereignty by month (weighted mean)"
     assert ax.get_ylim()[0] <= -1 and ax.get_ylim()[1] >= 1
     assert len(ax.texts) == len(shifts)
     legend = ax.get_legend()
@@ -277,7 +277,7 @@ def test_png_shift_labels_do_not_overlap_and_lines_break_at_empty_periods() -> N
     # Jan-Mar and Jun-Jul: April and May are empty, so each speaker's line has two pieces.
     lines = [line for line in ax.get_lines() if line.get_marker() not in ("None", None, "")]
     assert sorted(len(line.get_xdata()) for line in lines) == [2, 2, 3, 3]
-    subtitle = figure.get_suptitle()
+    subtitle = ax.get_title(loc="left")
     assert "+1 favor: Defends national sovereignty <always>." in subtitle
     assert "-1 against: Seeks to acquire" in subtitle
 
@@ -303,3 +303,87 @@ def test_html_shift_labels_do_not_overlap_and_poles_are_shown() -> None:
     assert "+1 favor: Defends national sovereignty &lt;always&gt;." in page
     assert "(paraphrase) statement 6 by" in unescape(page)
     assert "\u201cstatement 6" not in unescape(page)
+
+
+def test_png_poles_sit_under_the_title() -> None:
+    """Title first, then what +1 and -1 mean, then the plot (not the poles on top)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    chart, shifts = _crowded()
+    figure = build_figure(chart, shifts)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    (ax,) = figure.axes
+    texts = [t for t in figure.findobj(Text) if t.get_text()]
+    title = next(t for t in texts if t.get_text().startswith("Stance on sovereignty"))
+    poles = next(t for t in texts if t.get_text().startswith("+1 favor:"))
+    title_box, poles_box = (t.get_window_extent(renderer) for t in (title, poles))
+    plot_box = ax.get_window_extent(renderer)
+    assert title_box.y0 >= poles_box.y1 - 1  # pixels grow upwards
+    assert poles_box.y0 >= plot_box.y1 - 1
+
+
+def _thin_and_solid() -> Timeline:
+    """One speaker: 2024 on one automatic quote (thin), 2025 on three confident ones."""
+    found = [
+        Observation(
+            1,
+            "Mark Rutte",
+            "security",
+            date(2024, 5, 1),
+            "day",
+            -0.8,
+            "against",
+            "auto",
+            "one stray sentence",
+            None,
+            0.75,
+        ),
+        *(
+            Observation(
+                10 + i,
+                "Mark Rutte",
+                "security",
+                date(2025, 3 + i, 1),
+                "day",
+                0.8,
+                "favor",
+                "auto",
+                f"confident statement {i}",
+                None,
+                0.9,
+            )
+            for i in range(3)
+        ),
+    ]
+    points = build_points(found, "year", "mean")
+    return Timeline("security", "year", "mean", ["Mark Rutte"], points)  # type: ignore[arg-type]
+
+
+def test_a_period_on_thin_evidence_is_drawn_hollow_and_says_so() -> None:
+    """A line rising from a one-quote period must not look like a shift."""
+    chart = _thin_and_solid()
+    assert detect_shifts(chart.points) == []  # the rule: 2024 is too thin to compare
+    (ax,) = build_figure(chart, []).axes
+    hollow = [
+        line
+        for line in ax.get_lines()
+        if line.get_marker() not in ("None", None, "")
+        and line.get_markerfacecolor() == "white"
+        and line.get_linestyle() == "None"
+    ]
+    assert len(hollow) == 1 and list(hollow[0].get_ydata()) == [-0.8]
+    legend = {t.get_text() for t in ax.get_legend().get_texts()}
+    assert "hollow: period on too little evidence for a shift" in legend
+    page = render_chart(chart, [], "html").decode("utf-8")
+    root = ET.fromstring(re.search(r"<svg id=\"chart\".*?</svg>", page, re.S).group(0))  # type: ignore[union-attr]
+    periods = [r for r in root.iter("rect") if "period" in (r.get("class") or "")]
+    assert [(r.get("class"), r.get("fill")) for r in periods] == [
+        ("period thin", "#fff"),
+        ("period", "#0072B2"),
+    ]
+    assert "too little evidence for a shift" in page
+    # With no shift marked, both charts say why rather than leave it to guesswork.
+    assert "No stance shift is marked: none rests on enough evidence" in page
+    assert "No stance shift is marked" in build_figure(chart, []).axes[0].get_title(loc="left")

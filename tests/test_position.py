@@ -224,6 +224,8 @@ def test_min_confidence_filters_stance_search_and_clusters(
     assert strict == {stored["Greenland is not for sale."]}  # a person's label always counts
     table = cli.ok("search", "Greenland", "--mode", "text").stdout
     assert "confidence 0.45" in table and "manual" in table
+    # An automatic stance says it is one, not only how sure it is.
+    assert "auto, confidence 0.45" in " ".join(table.split())
     exported = cli.ok("export", "--stance", "favor", "--min-confidence", "0.8").stdout
     assert "Greenland is theirs." not in exported and "Greenland is not for sale." in exported
     assert cli("search", "x", "--stance", "favor", "--min-confidence", "-1").exit_code == 2

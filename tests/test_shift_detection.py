@@ -100,3 +100,14 @@ def test_threshold_must_be_in_range() -> None:
     for bad in (0, -0.1, 2.5):
         with pytest.raises(BadInputError, match="--threshold"):
             validate_threshold(bad)
+
+
+def test_a_claim_on_nothing_says_so_rather_than_zero_labels() -> None:
+    """``0 labelled quotes`` read as if only labels had been looked for."""
+    from quotes.timelines.evidence import Evidence
+
+    assert Evidence(0, 0, None).describe() == (
+        "no quote a person labelled or scored above the confidence bar"
+    )
+    assert Evidence(0, 2, 0.8).describe() == "2 automatic, mean confidence 0.80"
+    assert Evidence(1, 0, None).describe() == "1 labelled quote"

@@ -215,3 +215,50 @@ def test_review_bad_input(cli: Any, whaling: dict[str, int]) -> None:
     # An unknown answer is asked again, not a crash; end of input means quit.
     out = cli.ok("stance", "review", "--topic", "whaling", input="maybe\n").stdout
     assert "unknown answer 'maybe'" in out and "0 labelled, 0 off-topic, 0 skipped" in out
+
+
+def test_a_paraphrase_behind_a_shift_is_shown_as_reported_speech(
+    cli: Any, db_url: str, whaling: dict[str, int], tmp_path: Path
+) -> None:
+    """The shifts table, its JSON, the HTML chart and the PNG never quote a paraphrase."""
+    _set_confidence(db_url, 0.9)
+    cli.ok("stance", "label", str(whaling[PARAPHRASE]), "--topic", "whaling", "--stance", "against")
+    found = json.loads(
+        cli.ok("shifts", "--speaker", "Kari Hunter", "--by", "year", "--json").stdout
+    )
+    (shift,) = [s for s in found if s["to_period"] == "2021"]
+    assert shift["after"]["id"] == whaling[PARAPHRASE]
+    assert shift["after"]["kind"] == "paraphrase" and shift["after"]["text"] == PARAPHRASE
+    assert shift["to_basis"]["summary"] == "1 labelled quote"
+    table = " ".join(cli.ok("shifts", "--speaker", "Kari Hunter", "--by", "year").stdout.split())
+    assert "(paraphrase) She said that the whaling quota" in table
+    for mark in ("“", "”", '"'):
+        assert f"{mark}She said" not in table
+    chart = tmp_path / "whaling.html"
+    cli.ok(
+        "timeline",
+        "--topic",
+        "whaling",
+        "--speaker",
+        "Kari Hunter",
+        "--by",
+        "year",
+        "--format",
+        "html",
+        "--output",
+        str(chart),
+    )
+    from html import unescape
+
+    page = unescape(chart.read_text("utf-8"))
+    assert "<h2>Shifts</h2>" in page and "(paraphrase) She said" in page
+    assert "“She said" not in page and '"She said' not in page
+    # The PNG's shift annotations carry numbers and evidence counts, never words.
+    from quotes.api import open as open_quotes
+    from quotes.timelines.charts.png import build_figure
+    from quotes.timelines.shifts import detect_shifts
+
+    timeline = open_quotes(db_url).timeline("whaling", ["Kari Hunter"], by="year")
+    figure = build_figure(timeline, detect_shifts(timeline.points))
+    drawn = " ".join(t.get_text() for t in figure.findobj(lambda a: hasattr(a, "get_text")))
+    assert "1 labelled" in drawn and "She said" not in drawn

@@ -25,6 +25,9 @@ from typing import Protocol
 MIN_LABELLED = 1
 #: ... or at least this many automatic assessments above the confidence bar.
 MIN_AUTOMATIC = 3
+#: What a claim with no counted evidence at all rests on ("0 labelled quotes" would
+#: read as if only labels had been looked for).
+NOTHING = "no quote a person labelled or scored above the confidence bar"
 
 
 class Assessed(Protocol):
@@ -71,7 +74,10 @@ class Evidence:
         return self.labelled >= minimum.labelled or self.automatic >= minimum.automatic
 
     def describe(self) -> str:
-        """``2 labelled quotes`` / ``5 automatic, mean confidence 0.82`` / both."""
+        """``2 labelled quotes`` / ``5 automatic, mean confidence 0.82`` / both, or
+        ``no quote a person labelled or scored above the confidence bar``."""
+        if not self.total:
+            return NOTHING
         labelled = f"{self.labelled} labelled quote" + ("" if self.labelled == 1 else "s")
         confidence = (
             "confidence unknown"

@@ -18,13 +18,16 @@ from html import escape
 from quotes.records.reported import as_said
 from quotes.timelines.aggregate import Observation, Timeline
 from quotes.timelines.charts.style import (
+    THIN_LEGEND,
     chart_title,
     evidence_note,
+    is_thin,
     line_segments,
     marked_shifts,
     point_opacity,
     pole_lines,
     shift_label,
+    shift_note,
     spread_labels,
     style,
 )
@@ -209,11 +212,16 @@ def _series(timeline: Timeline, scale: _Scale) -> list[str]:
                     f'<line x1="{scale.x(p.period.start):.1f}" x2="{scale.x(p.period.end):.1f}" '
                     f'y1="{y:.1f}" y2="{y:.1f}" stroke="{colour}" stroke-width="1.5"/>'
                 )
+            thin = is_thin(p)  # hollow: too little evidence for a shift
+            fill = "#fff" if thin else colour
+            note = "; too little evidence for a shift" if thin else ""
             parts.append(
-                f'<rect x="{scale.x(p.period.midpoint) - 3.5:.1f}" '
-                f'y="{scale.y(p.score) - 3.5:.1f}" width="7" height="7" fill="{colour}">'
+                f'<rect class="period{" thin" if thin else ""}" '
+                f'x="{scale.x(p.period.midpoint) - 3.5:.1f}" '
+                f'y="{scale.y(p.score) - 3.5:.1f}" width="7" height="7" fill="{fill}" '
+                f'stroke="{colour}" stroke-width="1.5">'
                 f"<title>{escape(speaker)} {escape(p.period.label)}: {p.score:+.2f} "
-                f"(n={p.n}; {escape(p.evidence.describe())})</title></rect>"
+                f"(n={p.n}; {escape(p.evidence.describe())}{note})</title></rect>"
             )
         parts.extend(_quote_point(o, scale, colour) for p in points for o in p.observations)
         parts.append("</g>")
@@ -268,12 +276,15 @@ def _legend(timeline: Timeline) -> str:
         "<span>\u25a0 period score \u00b7 \u25cb quote with an automatic stance "
         "(fainter = less confident) \u00b7 \u25c6 quote a person labelled</span>"
     )
+    if any(is_thin(p) for p in timeline.points):
+        items.append(f"<span>\u25a1 {escape(THIN_LEGEND)}</span>")
     return '<p class="legend">' + "".join(items) + "</p>"
 
 
 def _shift_list(shifts: Sequence[Shift]) -> str:
-    if not shifts:
-        return ""
+    nothing = shift_note(shifts)
+    if nothing:
+        return f'<h2>Shifts</h2><p class="note">{escape(nothing)}</p>'
     items = "".join(
         f"<li><b>{escape(s.speaker)}</b> {escape(s.kind)} {escape(s.before.period.label)} "
         f"({s.before.score:+.2f}, {escape(s.before.evidence.describe())}) \u2192 "

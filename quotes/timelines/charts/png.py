@@ -13,13 +13,16 @@ from typing import TYPE_CHECKING
 
 from quotes.timelines.aggregate import Timeline
 from quotes.timelines.charts.style import (
+    THIN_LEGEND,
     chart_title,
     evidence_note,
+    is_thin,
     line_segments,
     marked_shifts,
     point_opacity,
     pole_lines,
     shift_label,
+    shift_note,
     spread_labels,
     style,
 )
@@ -62,6 +65,20 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
                 markersize=7,
                 linewidth=2,
                 label=f"{speaker} (period score)" if number == 0 else "_nolegend_",
+            )
+        thin = [p for p in points if not timeline.is_coarse(p) and is_thin(p)]
+        if thin:  # hollow: this period's score rests on too little evidence for a shift
+            ax.plot(
+                _days([p.period.midpoint for p in thin]),
+                [p.score for p in thin],
+                linestyle="none",
+                marker=marker,
+                markersize=7,
+                markerfacecolor="white",
+                markeredgecolor=colour,
+                markeredgewidth=1.5,
+                label="_thin",
+                zorder=3,
             )
         for wide in (p for p in points if timeline.is_coarse(p)):
             # A period wider than asked for: a hollow marker spanning its width.
@@ -147,6 +164,20 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
                 else f"shift (largest {len(marked)} of {len(shifts)} marked)",
             )
         )
+    if any(is_thin(p) and not timeline.is_coarse(p) for p in timeline.points):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="s",  # not the small circle of a quote
+                markersize=8,
+                markerfacecolor="white",
+                markeredgecolor="0.3",
+                markeredgewidth=1.5,
+                label=THIN_LEGEND,
+            )
+        )
     if any(timeline.is_coarse(p) for p in timeline.points):
         handles.append(
             Line2D(
@@ -162,9 +193,13 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
     ax.legend(
         handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False
     )
-    ax.set_title(chart_title(timeline), loc="left", fontsize=12)
+    # The title first, then what +1 and -1 mean right under it, before the plot.
+    figure.suptitle(chart_title(timeline), x=0.01, ha="left", fontsize=12)
     subtitle = [_short(line) for line in pole_lines(timeline)] + [evidence_note(timeline)]
-    figure.suptitle("\n".join(subtitle), x=0.01, ha="left", fontsize=7.5, color="0.25")
+    nothing = shift_note(shifts)
+    if nothing:
+        subtitle.append(_short(nothing, NOTE_CHARS))
+    ax.set_title("\n".join(subtitle), loc="left", fontsize=7.5, color="0.25")
     _annotate(figure, ax, timeline, marked)
     return figure
 
@@ -174,10 +209,14 @@ def build_figure(timeline: Timeline, shifts: Sequence[Shift]) -> Figure:
 POLE_CHARS = 170
 
 
-def _short(text: str) -> str:
+#: Notes under the poles wrap sooner: they must stay clear of the legend column.
+NOTE_CHARS = 130
+
+
+def _short(text: str, width: int = POLE_CHARS) -> str:
     import textwrap
 
-    return textwrap.fill(text, POLE_CHARS, subsequent_indent="    ")
+    return textwrap.fill(text, width, subsequent_indent="    ")
 
 
 def _annotate(figure: Figure, ax: Axes, timeline: Timeline, shifts: Sequence[Shift]) -> None:

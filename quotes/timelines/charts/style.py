@@ -33,6 +33,19 @@ def marked_shifts(shifts: Sequence[Shift]) -> list[Shift]:
     return sorted(largest, key=lambda s: (s.after.period.sort_key, s.speaker))
 
 
+#: What a hollow period marker means, in both charts' legends.
+THIN_LEGEND = "hollow: period on too little evidence for a shift"
+
+
+def is_thin(point: TimelinePoint) -> bool:
+    """A period whose score rests on too little evidence to compare (the shift rule).
+
+    Charts draw it hollow, so a line rising from a thin period does not look
+    like the shifts the chart marks.
+    """
+    return not point.evidence.sufficient()
+
+
 def line_segments(timeline: Timeline, points: Sequence[TimelinePoint]) -> list[list[TimelinePoint]]:
     """A speaker's line, broken wherever a period between two points has no quote.
 
@@ -114,6 +127,18 @@ def evidence_note(timeline: Timeline) -> str:
     if timeline.below_bar:
         note += f" ({timeline.below_bar} below it left out)"
     return note + "; a person's label always counts."
+
+
+def shift_note(shifts: Sequence[Shift]) -> str | None:
+    """Said when a chart marks no shift, so an empty chart is not read as an oversight."""
+    if shifts:
+        return None
+    from quotes.timelines.evidence import DEFAULT_MINIMUM
+
+    return (
+        "No stance shift is marked: none rests on enough evidence on both sides "
+        f"({DEFAULT_MINIMUM.describe()} per period)."
+    )
 
 
 def style(index: int) -> tuple[str, str, str]:
