@@ -1,0 +1,125 @@
+"""Do user-defined topics flood? Many minimal topics on real statements (LIAR subjects).
+
+A new user defines topics the quick way: a name and the minimal poles
+"Supports X." / "Opposes X.". Measured before: each comment was linked to
+about nine such topics. This benchmark defines one topic per LIAR subject
+(PolitiFact's own tags, e.g. ``health-care`` -> "health care"), builds the
+production profiles (quotes.meaning.topic_profiles; no labels, no links) and
+links the LIAR test statements that are not in the bundled background:
+
+- links per statement (mean, median, share with none, share with more
+  than three), the number a reporter would have to wade through;
+- precision: the share of links whose topic is one of the statement's own
+  PolitiFact subjects (subjects are incomplete, so this is a floor);
+- recall: the share of (statement, own subject) pairs that were linked.
+
+The topics' texts and the statements never tuned anything in the library
+(the link bar and weights were chosen on ParlEE even rows and LIAR train
+rows); test.tsv is scored here.
+
+Run: ``.venv/bin/python benchmarks/topic_flood.py``
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from encode_cache import encode  # noqa: E402
+
+from quotes.meaning.encoder import load_embedder  # noqa: E402
+from quotes.meaning.relevance import background_statements  # noqa: E402
+from quotes.meaning.topic_profiles import build_profile  # noqa: E402
+from quotes.store.models import Topic  # noqa: E402
+
+#: Tags about the speaker or the venue rather than a policy subject.
+NOT_SUBJECTS = {
+    "candidates-biography", "message-machine", "message-machine-2012", "pundits",
+    "corrections-and-updates", "abc-news-week", "polls", "job-accomplishments",
+    "voting-record", "history", "states", "campaign-advertising", "bipartisanship",
+    "elections", "congress", "ethics", "transparency", "government-efficiency",
+}  # fmt: skip
+#: The most frequent policy subjects become topics.
+TOPICS = 40
+
+
+def liar(split: str) -> list[tuple[str, set[str]]]:
+    for candidate in (ROOT.parent / "shared" / "data", Path("/work/shared/data")):
+        path = candidate / "liar" / f"{split}.tsv"
+        if path.exists():
+            break
+    else:
+        raise SystemExit("LIAR not found (../shared/data/liar)")
+    rows = []
+    with open(path, encoding="utf-8", newline="") as f:
+        for record in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(record) >= 4:
+                subjects = {s.strip() for s in record[3].split(",") if s.strip()}
+                rows.append((" ".join(record[2].split()), subjects))
+    return rows
+
+
+def main() -> None:
+    embedder = load_embedder()
+    counts = Counter(s for _, subjects in liar("train") for s in subjects)
+    chosen = [s for s, _ in counts.most_common() if s not in NOT_SUBJECTS][:TOPICS]
+    background = {text for text, _ in background_statements()}
+    rows = [(t, s & set(chosen)) for t, s in liar("test") if t not in background]
+    texts = [t for t, _ in rows]
+    vectors = encode(embedder, texts)
+    empty = np.zeros((0, embedder.dimension), dtype=np.float32)
+    links = np.zeros((len(rows), len(chosen)), dtype=bool)
+    for j, subject in enumerate(chosen):
+        words = subject.replace("-", " ")
+        topic = Topic(
+            name=subject,
+            description=words.capitalize() + ".",
+            favor_pole=f"Supports {words}.",
+            against_pole=f"Opposes {words}.",
+        )
+        profile = build_profile(
+            topic,
+            embedder,
+            examples=empty,
+            rejected=empty,
+            labelled=empty,
+            labelled_texts=[],
+            labels=[],
+            label_key="",
+        )
+        links[:, j] = profile.is_about(vectors)
+    gold = np.array([[s in subjects for s in chosen] for _, subjects in rows], dtype=bool)
+    per = links.sum(axis=1)
+    hits = int((links & gold).sum())
+    one, five, fifteen = os.getloadavg()
+    print(
+        f"{len(rows)} LIAR test statements, {len(chosen)} topics ('Supports X.' / 'Opposes X.'), "
+        f"model {embedder.name}; load average {one:.2f} {five:.2f} {fifteen:.2f}"
+    )
+    print(
+        f"links per statement: mean {per.mean():.2f}, median {np.median(per):.0f}, "
+        f"none {np.mean(per == 0):.2f}, more than 3 {np.mean(per > 3):.2f}"
+    )
+    precision = hits / max(int(links.sum()), 1)
+    print(
+        f"precision (link is one of the statement's subjects) {precision:.2f}; "
+        f"recall {hits / max(int(gold.sum()), 1):.2f} ({hits} of {int(gold.sum())} subject pairs)"
+    )
+    worst = sorted(range(len(chosen)), key=lambda j: -int(links[:, j].sum()))[:5]
+    for j in worst:
+        n = int(links[:, j].sum())
+        right = int((links[:, j] & gold[:, j]).sum())
+        print(f"  {chosen[j]:22} {n:4d} links, precision {right / max(n, 1):.2f}")
+
+
+if __name__ == "__main__":
+    main()
