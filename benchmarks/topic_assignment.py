@@ -15,8 +15,9 @@ sentences coded 19 International affairs are left out, since "European
 NATO is weak" is both), recall, and the mean stored confidence; then the
 share of off-topic sentences (CAP codes other than 16, 18, 19) linked to any
 default topic, and a reliability table of the link confidences (lenient,
-odd rows). ``--tune`` also prints the precision / recall curve on the even
-rows and the lowest bar at which lenient precision reaches 0.85 there.
+odd rows). ``--tune`` also prints the precision / recall curve of each
+half and, from the even rows only, the bar the library should use
+(``choose_bar``); the odd rows' curve is for the reader, never for a choice.
 
 CAP codes are given per speech, not per sentence: many sentences are
 fragments cut at "hon." ("I should be delighted to send the hon.") or say
@@ -147,20 +148,24 @@ def scores(
     )
 
 
-def curve(probability: np.ndarray, codes: np.ndarray, code: str) -> None:
-    """Precision / recall at a ladder of bars, and the bar the library should use.
-
-    The bar is the lowest (0.01 steps) from which lenient precision stays at
-    or above 0.85 at every higher bar that still links 3 sentences or more
-    (Foreign trade has only 25 even rows): the first bar that reaches 0.85
-    once is noise on a few dozen links.
-    """
+def ladder(probability: np.ndarray, codes: np.ndarray, code: str) -> None:
+    """Precision / recall at a ladder of bars: the curve to choose a trade-off on."""
     for bar in np.round(np.arange(0.30, 0.96, 0.05), 2):
         links, strict, lenient, recall = scores("", probability >= bar, codes, code)
         print(
             f"    bar {bar:.2f}: {links:4d} links, P {strict:.2f}, "
             f"P len {lenient:.2f}, R {recall:.2f}"
         )
+
+
+def choose_bar(probability: np.ndarray, codes: np.ndarray, code: str) -> float | None:
+    """The bar the library should use (even rows only).
+
+    The lowest (0.01 steps) from which lenient precision stays at or above
+    0.85 at every higher bar that still links 3 sentences or more (Foreign
+    trade has only 25 even rows): the first bar that reaches 0.85 once is
+    noise on a few dozen links.
+    """
     chosen = None
     for bar in np.round(np.arange(0.99, 0.04, -0.01), 2):
         links, _, lenient, _ = scores("", probability >= bar, codes, code)
@@ -169,12 +174,14 @@ def curve(probability: np.ndarray, codes: np.ndarray, code: str) -> None:
         if lenient < 0.85:
             break
         chosen = float(bar)
-    print(f"    lowest bar from which lenient precision stays >= 0.85: {chosen}")
+    return chosen
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tune", action="store_true", help="print the even rows' curves")
+    parser.add_argument(
+        "--tune", action="store_true", help="print both halves' curves and the even rows' bar"
+    )
     args = parser.parse_args()
     embedder = load_embedder()
     one, five, fifteen = os.getloadavg()
@@ -220,8 +227,12 @@ def main() -> None:
                     f"{name:12} {rule:22} {n:5d} {strict:5.2f} "
                     f"{lenient_p:5.2f} {recall:5.2f} {mean_conf:5.2f}"
                 )
-            if args.tune and half == 0:
-                curve(profile.relevance.probability(vectors), codes, code)
+            if args.tune:
+                probability = profile.relevance.probability(vectors)
+                ladder(probability, codes, code)
+                if half == 0:
+                    bar = choose_bar(probability, codes, code)
+                    print(f"    lowest bar from which lenient precision stays >= 0.85: {bar}")
         print(
             f"off-topic sentences (CAP not 16/18/19, n={int(off_topic.sum())}) linked to any "
             f"default topic: {linked_any[off_topic].mean():.3f} "
