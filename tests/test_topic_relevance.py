@@ -79,7 +79,7 @@ def test_sentences_about_one_default_topic_are_linked_to_it_alone(seeded) -> Non
     seeded.ok("stance", "assign")
     for text, quote_id in ids.items():
         assert _topics_of(seeded, quote_id) == [ABOUT[text]], text
-    # Policing is not defence (CAP 16 Defence leaves it out; so does the topic).
+    # Policing is not defence (CAP files it under 12 Law and crime; so does the topic).
     assert _topics_of(seeded, policing) == []
 
 
