@@ -179,7 +179,7 @@ def choose_bar(probability: np.ndarray, codes: np.ndarray, code: str) -> float |
 
 
 def sweep(embedder: Embedder) -> None:
-    """Even rows only: recall at the chosen bar for other weights of the bundled examples.
+    """Even rows only: recall at the chosen bar under other weights and regularisation.
 
     How ``DEFAULT_TOPICS`` got its share and C: each setting's bar is chosen
     by ``choose_bar`` on the even rows and its recall there printed (lenient
@@ -188,12 +188,10 @@ def sweep(embedder: Embedder) -> None:
     vectors, codes = dev_rows(embedder, 0)
     saved = dict(DEFAULT_TOPICS)
     try:
-        for share in (0.0, 0.05, 0.2, 0.5):
-            for c in (1.0, 10.0):
+        for share in (0.05, 0.1, 0.2, 0.5):
+            for c in (1.0, 10.0, 100.0):
                 for name in saved:
-                    DEFAULT_TOPICS[name] = RelevanceSettings(
-                        topic_share=0.1, known_share=share, c=c
-                    )
+                    DEFAULT_TOPICS[name] = RelevanceSettings(topic_share=share, c=c)
                 found = []
                 for name, (profile, code) in topic_profiles_for(embedder).items():
                     if code:
@@ -201,7 +199,7 @@ def sweep(embedder: Embedder) -> None:
                         bar = choose_bar(probability, codes, code)
                         recall = scores(name, probability >= (bar or 2.0), codes, code)[3]
                         found.append(f"{name} bar {bar} R {recall:.2f}")
-                print(f"  examples' share {share:4.2f}, C {c:4.1f}: " + "; ".join(found))
+                print(f"  topic sentences' share {share:4.2f}, C {c:5.1f}: " + "; ".join(found))
     finally:
         DEFAULT_TOPICS.update(saved)
 
@@ -211,7 +209,7 @@ def main() -> None:
     parser.add_argument(
         "--tune", action="store_true", help="print both halves' curves and the even rows' bar"
     )
-    parser.add_argument("--sweep", action="store_true", help="even rows: other example weights")
+    parser.add_argument("--sweep", action="store_true", help="even rows: other weights and C")
     args = parser.parse_args()
     embedder = load_embedder()
     if args.sweep:

@@ -10,15 +10,12 @@ from sqlalchemy import select
 
 from quotes.meaning.confidence import reliability, zero_shot_stance_confidence
 from quotes.meaning.relevance import (
-    BACKGROUND_MODEL,
     DEFAULT_TOPICS,
     USER_TOPICS,
     RelevanceModel,
     RelevanceSettings,
     background_statements,
-    example_vectors,
     near_subjects,
-    topic_examples,
 )
 from quotes.meaning.topic_profiles import build_profile
 from quotes.records.topics import default_topics
@@ -137,26 +134,6 @@ def test_background_leaves_out_subjects_near_a_users_topic() -> None:
         vectors[row, 0 if "health-care" in subs else 1 + row % 3] = 1.0
     near = near_subjects(np.array([1.0, 0, 0, 0]), vectors)
     assert "health-care" in near and len(near) <= 5
-
-
-class _NoEncoder:
-    """The default model's name; any encode means bundled vectors were not used."""
-
-    name = BACKGROUND_MODEL
-    dimension = 384
-
-    def encode(self, texts: object, batch_size: int = 64) -> np.ndarray:
-        raise AssertionError("bundled vectors should have been read, not re-encoded")
-
-
-def test_default_topics_have_bundled_examples_of_their_own() -> None:
-    examples = topic_examples()
-    by_topic = {name: sum(1 for t, _ in examples if t == name) for name in DEFAULT_TOPICS}
-    assert all(count >= 50 for count in by_topic.values()), by_topic
-    security = example_vectors("security", _NoEncoder())
-    assert security.shape == (by_topic["security"], 384)
-    assert np.allclose(np.linalg.norm(security, axis=1), 1.0, atol=1e-2)
-    assert example_vectors("sovereignty", _NoEncoder()).shape[0] == 0
 
 
 def _two_cluster_model(settings: RelevanceSettings) -> tuple[RelevanceModel, np.ndarray]:

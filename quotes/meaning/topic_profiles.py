@@ -9,8 +9,8 @@ bundled favor pole, so a user's own topic is never altered).
 Relevance (is a quote about the topic?) is a per-topic classifier fitted on
 the topic's sentences, the quotes people linked and rejected, and a bundled
 background of statements on other subjects (quotes.meaning.relevance); a
-default topic that still carries its bundled favor pole also learns from
-bundled real statements about it and uses its own link bar.
+default topic that still carries its bundled favor pole uses its own
+settings and link bar, chosen on ParlEE.
 Stance is zero-shot from the pole sentences until people label enough
 quotes, then the stacked learner (quotes.meaning.learner). Both report
 calibrated probabilities (quotes.meaning.confidence).
@@ -35,7 +35,6 @@ from quotes.meaning.relevance import (
     USER_TOPICS,
     RelevanceModel,
     background_vectors,
-    example_vectors,
 )
 from quotes.meaning.scoring import (
     Choice,
@@ -162,7 +161,6 @@ def build_profile(
         examples,
         rejected,
         background_vectors(embedder),
-        known=example_vectors(topic.name, embedder) if settings else None,
         settings=settings or USER_TOPICS,
     )
     return TopicProfile(
