@@ -9,7 +9,16 @@ import pytest
 from sqlalchemy import select
 
 from quotes.meaning.confidence import reliability, zero_shot_stance_confidence
-from quotes.meaning.relevance import background_statements, near_subjects
+from quotes.meaning.relevance import (
+    DEFAULT_TOPICS,
+    USER_TOPICS,
+    RelevanceModel,
+    RelevanceSettings,
+    background_statements,
+    near_subjects,
+)
+from quotes.meaning.topic_profiles import build_profile
+from quotes.records.topics import default_topics
 from quotes.store.engine import open_database
 from quotes.store.models import QuoteTopic, StanceAssessment, Topic, TopicRejection
 from quotes.vocabulary import DEFAULT_MIN_CONFIDENCE
@@ -21,6 +30,13 @@ OFF_TOPIC = [
     "Our schools need more teachers and smaller classes.",
 ]
 ON_TOPIC = "NATO allies must spend more on defence to deter Russian aggression."
+#: Each is about one default topic and no other (the bars are high: a miss
+#: here means the default topics link almost nothing).
+ABOUT = {
+    "Our soldiers in Afghanistan deserve better equipment and armoured vehicles.": "security",
+    "We will impose tariffs on Chinese steel imports.": "tariffs",
+    "British exporters need a trade agreement that removes tariffs on their goods.": "tariffs",
+}
 
 
 def _add(cli, text: str, *extra: str) -> int:
@@ -51,6 +67,17 @@ def test_off_topic_sentences_are_not_linked_and_confidences_are_stored(seeded) -
         assert assessment.confidence is not None and 0.0 <= assessment.confidence <= 1.0
     for link in links:
         assert link.confidence is not None and 0.0 <= link.confidence <= 1.0
+
+
+@pytest.mark.model
+def test_sentences_about_one_default_topic_are_linked_to_it_alone(seeded) -> None:
+    ids = {text: _add(seeded, text) for text in ABOUT}
+    policing = _add(seeded, "The police need more officers to fight crime on our streets.")
+    seeded.ok("stance", "assign")
+    for text, quote_id in ids.items():
+        assert _topics_of(seeded, quote_id) == [ABOUT[text]], text
+    # Policing is not defence (CAP files it under 12 Law and crime; so does the topic).
+    assert _topics_of(seeded, policing) == []
 
 
 @pytest.mark.model
@@ -107,3 +134,74 @@ def test_background_leaves_out_subjects_near_a_users_topic() -> None:
         vectors[row, 0 if "health-care" in subs else 1 + row % 3] = 1.0
     near = near_subjects(np.array([1.0, 0, 0, 0]), vectors)
     assert "health-care" in near and len(near) <= 5
+
+
+def _two_cluster_model(settings: RelevanceSettings) -> tuple[RelevanceModel, np.ndarray]:
+    """A topic along axis 0 against a background along axis 1, in 384 dimensions."""
+    background = np.zeros((len(background_statements()), 384), dtype=np.float32)
+    background[:, 1] = 1.0
+    topic = np.zeros((3, 384), dtype=np.float32)
+    topic[:, 0] = 1.0
+    empty = np.zeros((0, 384), dtype=np.float32)
+    model = RelevanceModel.fit(topic, empty, empty, background, settings=settings)
+    angles = np.linspace(0.0, np.pi / 2, 50)
+    probes = np.zeros((50, 384), dtype=np.float32)
+    probes[:, 0], probes[:, 1] = np.cos(angles), np.sin(angles)
+    return model, probes
+
+
+def test_a_higher_bar_links_fewer_quotes_and_sets_the_confidence_floor() -> None:
+    loose, probes = _two_cluster_model(USER_TOPICS)
+    strict, _ = _two_cluster_model(RelevanceSettings(bar=0.95))
+    assert loose.bar == USER_TOPICS.bar and strict.bar == 0.95
+    assert loose.links(probes).sum() > strict.links(probes).sum() > 0
+    linked = strict.links(probes)
+    assert np.all(strict.probability(probes)[linked] >= 0.95)
+    assert np.all(strict.probability(probes)[~linked] < 0.95)
+
+
+class _HashEmbedder:
+    """Hashed bag of words in 384 dimensions (the fit does not care about meaning)."""
+
+    name = "fake-hash"
+    dimension = 384
+
+    def encode(self, texts: object, batch_size: int = 64) -> np.ndarray:
+        rows = np.zeros((len(texts), 384), dtype=np.float32)  # type: ignore[arg-type]
+        for row, text in zip(rows, texts, strict=True):  # type: ignore[call-overload]
+            for word in str(text).lower().split():
+                row[sum(map(ord, word)) % 384] += 1.0
+        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+
+
+def _profile_bar(topic: Topic) -> float:
+    empty = np.zeros((0, 384), dtype=np.float32)
+    profile = build_profile(
+        topic,
+        _HashEmbedder(),
+        examples=empty,
+        rejected=empty,
+        labelled=empty,
+        labelled_texts=[],
+        labels=[],
+        label_key="",
+    )
+    return profile.relevance.bar
+
+
+def test_only_the_bundled_default_topic_gets_its_bar_not_a_users_edit() -> None:
+    spec = next(s for s in default_topics() if s["name"] == "security")
+    bundled = Topic(
+        name="security",
+        description=spec["description"],
+        favor_pole=spec["favor"],
+        against_pole=spec["against"],
+    )
+    assert _profile_bar(bundled) == DEFAULT_TOPICS["security"].bar
+    edited = Topic(
+        name="security",
+        description="Cyber security of our networks.",
+        favor_pole="Supports stronger cyber security rules.",
+        against_pole="Opposes new cyber security rules.",
+    )
+    assert _profile_bar(edited) == USER_TOPICS.bar != DEFAULT_TOPICS["security"].bar

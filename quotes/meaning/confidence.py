@@ -64,8 +64,8 @@ LEARNED_LABELS = -0.0346
 
 #: Topic links: P(about) = sigmoid(A + B * logit(p)), p the relevance
 #: classifier's probability (quotes.meaning.relevance).
-TOPIC_INTERCEPT = -0.3266
-TOPIC_SLOPE = 1.0073
+TOPIC_INTERCEPT = -0.4461
+TOPIC_SLOPE = 1.0457
 
 
 def sigmoid(values: npt.ArrayLike) -> Vector:

@@ -8,7 +8,9 @@ bundled favor pole, so a user's own topic is never altered).
 
 Relevance (is a quote about the topic?) is a per-topic classifier fitted on
 the topic's sentences, the quotes people linked and rejected, and a bundled
-background of statements on other subjects (quotes.meaning.relevance).
+background of statements on other subjects (quotes.meaning.relevance); a
+default topic that still carries its bundled favor pole uses its own
+settings and link bar, chosen on ParlEE.
 Stance is zero-shot from the pole sentences until people label enough
 quotes, then the stacked learner (quotes.meaning.learner). Both report
 calibrated probabilities (quotes.meaning.confidence).
@@ -28,7 +30,12 @@ import numpy.typing as npt
 
 from quotes.meaning.encoder import Embedder, Matrix
 from quotes.meaning.learner import choose_scorer
-from quotes.meaning.relevance import RelevanceModel, background_vectors
+from quotes.meaning.relevance import (
+    DEFAULT_TOPICS,
+    USER_TOPICS,
+    RelevanceModel,
+    background_vectors,
+)
 from quotes.meaning.scoring import (
     Choice,
     Poles,
@@ -67,6 +74,11 @@ class TopicTexts:
         return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:8]
 
 
+def is_bundled(topic: Topic) -> bool:
+    """A default topic that still carries its bundled favor pole (so not a user's own)."""
+    return _bundled_favor_poles().get(topic.name) == topic.favor_pole
+
+
 def topic_texts(topic: Topic) -> TopicTexts:
     """A topic's description and pole sentences, with bundled paraphrases if default."""
     texts = TopicTexts(
@@ -75,7 +87,7 @@ def topic_texts(topic: Topic) -> TopicTexts:
         against=pole_sentences(topic.against_pole),
     )
     extra = _bundled_paraphrases().get(topic.name)
-    if extra and _bundled_favor_poles().get(topic.name) == topic.favor_pole:
+    if extra and is_bundled(topic):
         texts = TopicTexts(
             description=texts.description + extra.get("description", []),
             favor=texts.favor + extra.get("favor", []),
@@ -142,7 +154,14 @@ def build_profile(
     signature = texts.fingerprint()
     if choice.scorer is not zero:
         signature += "-" + hashlib.sha256(label_key.encode()).hexdigest()[:6]
-    relevance = RelevanceModel.fit(every, examples, rejected, background_vectors(embedder))
+    settings = DEFAULT_TOPICS.get(topic.name) if is_bundled(topic) else None
+    relevance = RelevanceModel.fit(
+        every,
+        examples,
+        rejected,
+        background_vectors(embedder),
+        settings=settings or USER_TOPICS,
+    )
     return TopicProfile(
         name=topic.name,
         relevance=relevance,
