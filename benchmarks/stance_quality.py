@@ -31,10 +31,13 @@ every method is scored on (so SetFit, which must re-encode with its tuned
 encoder, costs the same as the rest).
 
 Run: ``.venv/bin/python benchmarks/stance_quality.py [--draws N] [--review-draws N]
-[--setfit-draws N] [--zero-shot-only]`` (a few minutes on 2 quiet cores; the review simulation
+[--setfit-draws N] [--zero-shot-only] [--model NAME_OR_PATH]`` (a few minutes on 2 quiet cores; the review simulation
 refits the model every two labels and dominates; SetFit adds several minutes
 per draw). Encoded sentences are cached in the temp directory
-(benchmarks/encode_cache.py).
+(benchmarks/encode_cache.py). ``--model`` scores with another
+sentence-transformers model (as ``quotes stance assign --stance-model``
+does; the confidence calibration was fitted on the default model);
+``--draws 0`` reports zero-shot only.
 """
 
 from __future__ import annotations
@@ -366,10 +369,13 @@ def main() -> None:
     parser.add_argument(
         "--zero-shot-only", action="store_true", help="only the zero-shot confidence section"
     )
+    parser.add_argument(
+        "--model", default=None, help="sentence-transformers name or path (default: the default)"
+    )
     args = parser.parse_args()
     review_draws = args.draws if args.review_draws is None else args.review_draws
 
-    embedder = load_embedder()
+    embedder = load_embedder(args.model)
     print(
         f"model {embedder.name}; draws {args.draws} (SetFit {args.setfit_draws}); {load_average()}"
     )
@@ -392,7 +398,7 @@ def main() -> None:
         for band in (0.0, NEUTRAL_BAND, 0.1):
             value = f_avg(gold, labels_for(zero.score(x), band))
             row(task.name, 0, f"zero-shot band {band}", [value], len(gold))
-        for k in (3, 5, 20):
+        for k in (3, 5, 20) if args.draws else ():
             results: dict[str, list[float]] = {}
             seconds: list[float] = []
             learned_conf: list[np.ndarray] = []

@@ -47,6 +47,7 @@ METAVARS = {
     "role_to": "DATE",
     "score": "METHOD",
     "since": "DATE",
+    "stance_model": "MODEL",
     "source": "URL",
     "speaker": "NAME",
     "speakers": "N",

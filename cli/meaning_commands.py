@@ -45,6 +45,18 @@ ModelOption = Annotated[
 ]
 
 
+StanceModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--stance-model",
+        help="A sentence-transformers model name or path to score topics and stances with; "
+        "its vectors are stored under its own name, never mixed with another model's "
+        "(default: $QUOTES_EMBEDDING_MODEL, else the bundled all-MiniLM-L6-v2).",
+        show_default=False,
+    ),
+]
+
+
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -128,12 +140,13 @@ def stance_group(db: DbOption = None) -> None:
 @stance_app.command("assign")
 def assign_command(
     topic: Annotated[str | None, typer.Option(help="Only this topic.")] = None,
+    stance_model: StanceModelOption = None,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Link quotes to the topics they are about and score their stance on each."""
     with embedding_progress() as progress:
-        report = open_db(db).assign_stances(topic=topic, progress=progress)
+        report = open_db(db).assign_stances(topic=topic, progress=progress, model=stance_model)
     if json:
         echo_json(report.to_dict())
         return

@@ -11,10 +11,12 @@ from rich.markup import escape
 from quotes.errors import BadInputError
 
 if TYPE_CHECKING:
+    from quotes.meaning.encoder import Embedder
     from quotes.meaning.reviewing import Answer
     from quotes.store.engine import Database
 
 from .common import DbOption, console, database, echo_json, say
+from .meaning_commands import StanceModelOption
 
 PROMPT = "[f]avor  [a]gainst  [n]eutral  [o]ff-topic  [s]kip  [q]uit > "
 
@@ -64,6 +66,7 @@ def review(
     json: Annotated[
         bool, typer.Option("--json", help="Print the suggestions as JSON and ask nothing.")
     ] = False,
+    stance_model: StanceModelOption = None,
     db: DbOption = None,
 ) -> None:
     """The quotes whose label would teach the model most; asks for labels one by one.
@@ -71,11 +74,14 @@ def review(
     Each answer is saved at once and the topic refitted, so quitting at any
     point keeps every answer given.
     """
+    from quotes.meaning.encoder import load_embedder
     from quotes.meaning.reviewing import suggestions
 
     target = database(db)
+    # A named model is loaded first: a bad name fails before anything is read.
+    embedder = load_embedder(stance_model) if stance_model is not None else None
     with target.session() as active:
-        first = [s.to_dict() for s in suggestions(active, topic, limit)]
+        first = [s.to_dict() for s in suggestions(active, topic, limit, embedder=embedder)]
     if json:
         echo_json(first)
         return
@@ -85,14 +91,15 @@ def review(
             "(run `quotes stance assign` first)."
         )
         return
-    _session(target, topic, limit, first)
+    _session(target, topic, limit, first, embedder or load_embedder())
 
 
-def _session(target: Database, topic: str, limit: int, first: list[dict[str, object]]) -> None:
-    from quotes.meaning.encoder import load_embedder
+def _session(
+    target: Database, topic: str, limit: int, first: list[dict[str, object]], embedder: Embedder
+) -> None:
+    """Ask, save, refit and re-rank, with one model loaded once for every step."""
     from quotes.meaning.reviewing import refit, save_answer, suggestions
 
-    embedder = load_embedder()  # once: every refit and ranking reuses it
     seen: set[int] = set()
     counts = {"labelled": 0, "off-topic": 0, "skipped": 0}
     pending = first

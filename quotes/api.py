@@ -435,16 +435,22 @@ class QuotesDatabase:
         return embed_missing(self._database, model=model, batch_size=batch_size, progress=progress)
 
     def assign_stances(
-        self, *, topic: str | None = None, progress: EmbedProgress | None = None
+        self,
+        *,
+        topic: str | None = None,
+        progress: EmbedProgress | None = None,
+        model: str | None = None,
     ) -> AssignReport:
         """Link quotes to the topics they are about and score their stance on each.
 
         Only what changed is written; a person's links and labels are never
-        touched, and labels teach the topic's scorer.
+        touched, and labels teach the topic's scorer. ``model`` is the
+        sentence-transformers name or path that scores (default as for
+        :meth:`embed`); its vectors are stored under its own name.
         """
         from quotes.meaning.stance import assign_stances
 
-        return assign_stances(self._database, topic=topic, progress=progress)
+        return assign_stances(self._database, topic=topic, progress=progress, model=model)
 
     def label(self, quote_id: int, topic: str, stance: str) -> Labelled:
         """Record a person's stance label (``favor``, ``against`` or ``neutral``).

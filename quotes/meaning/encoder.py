@@ -41,7 +41,8 @@ RUNTIME_ENV = "QUOTES_EMBEDDING_RUNTIME"
 RUNTIMES = ("auto", "onnx", "torch")
 
 HOW_TO_CONFIGURE = (
-    f"pass --model NAME_OR_PATH or set {MODEL_ENV} to a sentence-transformers model "
+    f"pass --model (stance commands: --stance-model) NAME_OR_PATH or set {MODEL_ENV} to a "
+    "sentence-transformers model "
     f"available on this machine (the default {DEFAULT_MODEL} is bundled)"
 )
 
@@ -151,10 +152,15 @@ def load_embedder(name: str | None = None, runtime: str | None = None) -> Embedd
         if cached is not None:
             return cached
         embedder: Embedder | None = None
+        why_not = None
         if chosen != "torch":
-            embedder = _onnx_or_none(key)
+            embedder, why_not = _onnx_or_none(key)
         if embedder is None:
             embedder = SentenceEmbedder(name=key, model=_load(key))
+            if why_not:  # after the load: a model that cannot load gets one sentence only
+                from quotes.notices import notice
+
+                notice(why_not)
         _CACHE[f"{chosen}:{key}"] = embedder
         return embedder
 
@@ -167,22 +173,19 @@ def runtime_name(runtime: str | None = None) -> str:
     return chosen
 
 
-def _onnx_or_none(key: str) -> Embedder | None:
-    """The ONNX embedder for ``key``, or None (with a one-line notice) to use torch."""
+def _onnx_or_none(key: str) -> tuple[Embedder | None, str | None]:
+    """The ONNX embedder for ``key``, or None and the one-line reason torch runs it."""
     from quotes.meaning.onnx_encoder import EXPORTABLE, OnnxUnavailable, load_onnx_embedder
-    from quotes.notices import notice
 
     if key not in EXPORTABLE:
-        notice(
+        return None, (
             f"model {key} has no ONNX export here; encoding with sentence-transformers "
             "(slower to start)."
         )
-        return None
     try:
-        return load_onnx_embedder(key, resolve_model_path(key))
+        return load_onnx_embedder(key, resolve_model_path(key)), None
     except OnnxUnavailable as exc:
-        notice(f"cannot run {key} on ONNX Runtime ({exc}); using sentence-transformers.")
-        return None
+        return None, f"cannot run {key} on ONNX Runtime ({exc}); using sentence-transformers."
 
 
 def _load(name: str) -> Any:

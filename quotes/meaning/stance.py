@@ -86,12 +86,20 @@ def assign_stances(
     topic: str | None = None,
     embedder: Embedder | None = None,
     progress: Progress | None = None,
+    model: str | None = None,
 ) -> AssignReport:
     """Embed what is missing, then refit and assign topics and stances (one transaction).
 
     With ``topic``, only that topic is refitted and rewritten: the call to
-    make after a person labels, links or rejects a quote on it.
+    make after a person labels, links or rejects a quote on it. ``model``
+    names the sentence-transformers model that scores (see
+    :func:`quotes.meaning.encoder.load_embedder`); a model named explicitly is
+    loaded first, so a bad name fails before anything is read or written.
+    Every topic is scored from one model's vectors only, recorded in each
+    automatic assessment's ``model``.
     """
+    if embedder is None and model is not None:
+        embedder = load_embedder(model)
     with database.session() as session:
         topics = [get_topic(session, topic)] if topic else _all_topics(session)
         has_quotes = session.scalar(select(Quote.id).limit(1)) is not None
