@@ -31,9 +31,9 @@ every method is scored on (so SetFit, which must re-encode with its tuned
 encoder, costs the same as the rest).
 
 Run: ``.venv/bin/python benchmarks/stance_quality.py [--draws N] [--review-draws N]
-[--setfit-draws N] [--zero-shot-only] [--model NAME_OR_PATH]`` (a few minutes on 2 quiet cores; the review simulation
-refits the model every two labels and dominates; SetFit adds several minutes
-per draw). Encoded sentences are cached in the temp directory
+[--setfit-draws N] [--zero-shot-only] [--model NAME_OR_PATH]`` (a few minutes on 2
+quiet cores; the review simulation refits the model every two labels and dominates;
+SetFit adds several minutes per draw). Encoded sentences are cached in the temp directory
 (benchmarks/encode_cache.py). ``--model`` scores with another
 sentence-transformers model (as ``quotes stance assign --stance-model``
 does; the confidence calibration was fitted on the default model);
