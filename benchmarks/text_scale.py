@@ -55,6 +55,7 @@ from quotes.store.engine import open_database  # noqa: E402
 DATA = Path("/work/bench-data")
 PG_NAME = "quotes_bench_text"
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+PG_BENCH = f"host=127.0.0.1 port=5432 user=postgres dbname={PG_NAME}"
 PG_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{PG_NAME}"
 QUERIES = {
     "common word": "government",
@@ -117,7 +118,7 @@ def ensure_postgres(rows: int, csv_path: Path) -> bool:
             "SELECT 1 FROM pg_database WHERE datname = %s", (PG_NAME,)
         ).fetchone()
         if exists:
-            with psycopg.connect(PG_ADMIN.replace("postgres", PG_NAME, 1)) as connection:
+            with psycopg.connect(PG_BENCH) as connection:
                 try:
                     (count,) = connection.execute("SELECT count(*) FROM quotes").fetchone() or (0,)
                 except psycopg.Error:
@@ -127,7 +128,7 @@ def ensure_postgres(rows: int, csv_path: Path) -> bool:
             admin.execute(f'DROP DATABASE "{PG_NAME}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{PG_NAME}"')
     _import(csv_path, PG_URL)
-    with psycopg.connect(PG_ADMIN.replace("postgres", PG_NAME, 1), autocommit=True) as c:
+    with psycopg.connect(PG_BENCH, autocommit=True) as c:
         c.execute("VACUUM ANALYZE quotes")
     return True
 
@@ -152,7 +153,7 @@ def postgres_floor(limit: int) -> Callable[[str], list[int]]:
 
     from quotes.search.fulltext import parse_query
 
-    connection = psycopg.connect(PG_ADMIN.replace("postgres", PG_NAME, 1), autocommit=True)
+    connection = psycopg.connect(PG_BENCH, autocommit=True)
 
     def run(query: str) -> list[int]:
         tsquery = " && ".join("phraseto_tsquery('english', %s)" for _ in parse_query(query))
