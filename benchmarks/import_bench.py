@@ -11,8 +11,10 @@ memory (max RSS) of each are its own, in interleaved rounds:
   every row into one table with an index on (speaker, date), in one
   transaction, with one FTS5 ``rebuild`` at the end (floor_sqlite_bulk.py);
 - ``quotes import FILE --json`` into a fresh SQLite file (the real CLI);
+- the same file imported again (every row a duplicate, merged);
 - the older, softer floor: the same rows with an FTS5 trigger, committed
-  every 10,000 rows (floor_sqlite.py);
+  every 10,000 rows (floor_sqlite.py), and raw ``executemany`` into this
+  project's real schema (floor_sqlite_schema.py: what the schema costs);
 - PostgreSQL floor: ``COPY`` of the same file into a table with the same
   indexes plus a generated tsvector column with a GIN index;
 - ``quotes import`` into a fresh PostgreSQL database.
@@ -312,8 +314,9 @@ def main() -> None:
             for round_ in range(options.rounds):
                 for label, measure in _measures(work, data, rows, postgres):
                     runs.setdefault(label, []).append(measure())
-                    for leftover in work.glob("*.db*"):
-                        leftover.unlink()
+                    if label != "quotes import (SQLite)":  # the re-import runs on it
+                        for leftover in work.glob("*.db*"):
+                            leftover.unlink()
                 print(f"  round {round_ + 1} done, {load()}")
             bulk = runs["sqlite3 one transaction + FTS5 rebuild"]
             trigger = runs["sqlite3 executemany + FTS5 trigger"]
@@ -347,6 +350,17 @@ def _measures(work: Path, data: Path, rows: int, postgres: bool) -> list[tuple[s
         assert summary["added"] == rows and summary["rejected"] == 0, summary
         return run
 
+    def again() -> Run:
+        db = work / "quotes.db"
+        run = measured_python("quotes", "import", str(data), "--db", str(db), "--json")
+        assert json.loads(run.stdout)["added"] == 0
+        return run
+
+    def schema_floor() -> Run:
+        db = work / "schema.db"
+        measured_python("quotes", "db", "upgrade", "--db", str(db))
+        return measured_python(str(HERE / "floor_sqlite_schema.py"), str(data), str(db))
+
     def pg_floor() -> Run:
         name = pg_create()
         try:
@@ -367,7 +381,9 @@ def _measures(work: Path, data: Path, rows: int, postgres: bool) -> list[tuple[s
     found: list[tuple[str, Any]] = [
         ("sqlite3 one transaction + FTS5 rebuild", bulk_floor),
         ("quotes import (SQLite)", sqlite_import),
+        ("same file again (all duplicates)", again),
         ("sqlite3 executemany + FTS5 trigger", trigger_floor),
+        ("sqlite3 executemany, real schema", schema_floor),
     ]
     if postgres:
         found += [("PostgreSQL COPY (floor)", pg_floor), ("quotes import (PostgreSQL)", pg_import)]
