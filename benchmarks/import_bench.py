@@ -1,20 +1,28 @@
 """Bulk import speed: `quotes import` against the raw floor, on SQLite and PostgreSQL.
 
-For each size (default 200,000 and 1,000,000 rows) the script writes one
-synthetic CSV (text, speaker, date, outlet, context; 2,000 speakers, 40
-outlets, every text different) and then, each in its own process so the peak
-memory (max RSS) of each is its own:
+For each size (default 200,000 rows) the script writes one CSV (text,
+speaker, date, outlet, context). ``--corpus real`` (the default) recombines
+real LIAR/ParlEE clauses (text_corpus.py: real word frequencies, ~4,000
+speakers, 8 outlets, every text different); ``--corpus synthetic`` is the
+older 80-word text. Then, each in its own process so the CPU time and peak
+memory (max RSS) of each are its own, in interleaved rounds:
 
-- SQLite floor: Python's csv reader + sqlite3 ``executemany`` of the same rows
-  into one table with an index on (speaker, date) and an FTS5 index kept by a
-  trigger, committed every 10,000 rows (the batch size the import uses);
+- SQLite FLOOR (issue 13 item 6): csv reader + sqlite3 ``executemany`` of
+  every row into one table with an index on (speaker, date), in one
+  transaction, with one FTS5 ``rebuild`` at the end (floor_sqlite_bulk.py);
 - ``quotes import FILE --json`` into a fresh SQLite file (the real CLI);
+- the same file imported again (every row a duplicate, merged);
+- the older, softer floor: the same rows with an FTS5 trigger, committed
+  every 10,000 rows (floor_sqlite.py), and raw ``executemany`` into this
+  project's real schema (floor_sqlite_schema.py: what the schema costs);
 - PostgreSQL floor: ``COPY`` of the same file into a table with the same
   indexes plus a generated tsvector column with a GIN index;
 - ``quotes import`` into a fresh PostgreSQL database.
 
-It prints rows/s, peak memory and the ratio import/floor. Run it with
-``.venv/bin/python benchmarks/import_bench.py [--sizes 200000,1000000] [--no-postgres]``.
+It prints median rows/s, wall (min-max) and CPU seconds, peak memory, and the
+median of the per-round ratios import/floor, with the load average. Run:
+``.venv/bin/python benchmarks/import_bench.py [--sizes 200000] [--rounds 3]
+[--corpus real|synthetic] [--no-postgres]``.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import csv
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,8 +40,10 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 BIN = Path(sys.executable).parent
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 
@@ -243,70 +254,140 @@ def pg_available() -> bool:
         return False
 
 
-def line(label: str, rows: int, run: Run, floor: Run | None = None, cpu: bool = True) -> str:
+def line(label: str, rows: int, runs: list[Run], floor: list[Run] | None = None) -> str:
+    """Median rows/s, wall and CPU over the rounds, spread, and the median ratio to ``floor``."""
+    wall = statistics.median(r.seconds for r in runs)
+    cpu = statistics.median(r.cpu for r in runs)
+    spread = f"{min(r.seconds for r in runs):.1f}-{max(r.seconds for r in runs):.1f}"
     text = (
-        f"  {label:<38} {rows / run.seconds:>9,.0f} rows/s {run.seconds:7.1f} s wall "
-        f"{run.cpu:7.1f} s cpu  peak {run.peak:5d} MiB"
+        f"  {label:<40} {rows / wall:>9,.0f} rows/s {wall:6.1f} s wall ({spread}) "
+        f"{cpu:6.1f} s cpu  peak {max(r.peak for r in runs):5d} MiB"
     )
     if floor is not None:
-        text += f"  {run.seconds / floor.seconds:4.2f}x floor wall"
-        if cpu:  # COPY's client does almost nothing: a CPU ratio would mean nothing
-            text += f", {run.cpu / floor.cpu:4.2f}x cpu"
+        # Rounds are interleaved, so round i of each ran under similar load.
+        ratios = [r.seconds / f.seconds for r, f in zip(runs, floor, strict=False)]
+        text += f"  {statistics.median(ratios):4.2f}x floor wall"
+        if all(f.cpu > 1 for f in floor):  # COPY's client does almost nothing
+            cpu_ratios = [r.cpu / f.cpu for r, f in zip(runs, floor, strict=False)]
+            text += f", {statistics.median(cpu_ratios):4.2f}x cpu"
     return text
+
+
+def load() -> str:
+    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def make_csv(path: Path, rows: int, corpus: str) -> None:
+    if corpus == "synthetic":
+        synthetic_csv(path, rows)
+    else:
+        from text_corpus import write_csv
+
+        write_csv(path, rows)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="200000,1000000")
+    parser.add_argument("--sizes", default="200000")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--corpus",
+        choices=("real", "synthetic"),
+        default="real",
+        help="real: LIAR/ParlEE clauses recombined (text_corpus.py); synthetic: 80 words",
+    )
     parser.add_argument("--no-postgres", action="store_true")
     options = parser.parse_args()
     sizes = [int(s) for s in options.sizes.split(",")]
     postgres = not options.no_postgres and pg_available()
-    load = os.getloadavg()[0]
     print(
         f"quotes import benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
-        f"load average {load:.1f} at start (wall times suffer when it is above 0)"
+        f"{options.corpus} text, {options.rounds} interleaved rounds, {load()} at start"
     )
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for rows in sizes:
             data = work / f"rows-{rows}.csv"
-            synthetic_csv(data, rows)
+            make_csv(data, rows, options.corpus)
             print(f"\n{rows:,} rows ({data.stat().st_size / 2**20:.0f} MiB CSV)")
-            floor = measured_python(str(HERE / "floor_sqlite.py"), str(data), str(work / "f.db"))
-            print(line("sqlite3 executemany + FTS5 (floor)", rows, floor))
-            schema_db = work / "schema.db"
-            measured_python("quotes", "db", "upgrade", "--db", str(schema_db))
-            schema = measured_python(
-                str(HERE / "floor_sqlite_schema.py"), str(data), str(schema_db)
-            )
-            print(line("sqlite3 executemany, real schema", rows, schema, floor))
-            db = work / "quotes.db"
-            run = measured_python("quotes", "import", str(data), "--db", str(db), "--json")
-            summary = json.loads(run.stdout)
-            assert summary["added"] == rows, summary
-            print(line("quotes import (SQLite)", rows, run, floor))
-            again = measured_python("quotes", "import", str(data), "--db", str(db), "--json")
-            assert json.loads(again.stdout)["added"] == 0
-            print(line("same file again (all duplicates)", rows, again))
-            if postgres:
-                name = pg_create()
-                try:
-                    pg_floor = measured_python(str(HERE / "floor_postgres.py"), str(data), name)
-                finally:
-                    pg_drop(name)
-                print(line("PostgreSQL COPY (floor)", rows, pg_floor))
-                name = pg_create()
-                try:
-                    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-                    pg = measured_python("quotes", "import", str(data), "--db", url, "--json")
-                    assert json.loads(pg.stdout)["added"] == rows
-                finally:
-                    pg_drop(name)
-                print(line("quotes import (PostgreSQL)", rows, pg, pg_floor, cpu=False))
-            for leftover in work.glob("*.db*"):
-                leftover.unlink()
+            runs: dict[str, list[Run]] = {}
+            for round_ in range(options.rounds):
+                for label, measure in _measures(work, data, rows, postgres):
+                    runs.setdefault(label, []).append(measure())
+                    if label != "quotes import (SQLite)":  # the re-import runs on it
+                        for leftover in work.glob("*.db*"):
+                            leftover.unlink()
+                print(f"  round {round_ + 1} done, {load()}")
+            bulk = runs["sqlite3 one transaction + FTS5 rebuild"]
+            trigger = runs["sqlite3 executemany + FTS5 trigger"]
+            for label, measured in runs.items():
+                if label.startswith("sqlite3 one"):
+                    print(line(label + " (FLOOR)", rows, measured))
+                elif label.startswith("quotes import (SQLite)"):
+                    print(line(label, rows, measured, bulk))
+                    print(line("   same, against the trigger floor", rows, measured, trigger))
+                elif label.startswith("quotes import (PostgreSQL)"):
+                    print(line(label, rows, measured, runs["PostgreSQL COPY (floor)"]))
+                else:
+                    print(line(label, rows, measured))
+            print(f"  {load()} at the end")
             data.unlink()
+
+
+def _measures(work: Path, data: Path, rows: int, postgres: bool) -> list[tuple[str, Any]]:
+    """One round: (label, zero-argument measurement), in a fixed order."""
+
+    def bulk_floor() -> Run:
+        return measured_python(str(HERE / "floor_sqlite_bulk.py"), str(data), str(work / "b.db"))
+
+    def trigger_floor() -> Run:
+        return measured_python(str(HERE / "floor_sqlite.py"), str(data), str(work / "f.db"))
+
+    def sqlite_import() -> Run:
+        db = work / "quotes.db"
+        run = measured_python("quotes", "import", str(data), "--db", str(db), "--json")
+        summary = json.loads(run.stdout)
+        assert summary["added"] == rows and summary["rejected"] == 0, summary
+        return run
+
+    def again() -> Run:
+        db = work / "quotes.db"
+        run = measured_python("quotes", "import", str(data), "--db", str(db), "--json")
+        assert json.loads(run.stdout)["added"] == 0
+        return run
+
+    def schema_floor() -> Run:
+        db = work / "schema.db"
+        measured_python("quotes", "db", "upgrade", "--db", str(db))
+        return measured_python(str(HERE / "floor_sqlite_schema.py"), str(data), str(db))
+
+    def pg_floor() -> Run:
+        name = pg_create()
+        try:
+            return measured_python(str(HERE / "floor_postgres.py"), str(data), name)
+        finally:
+            pg_drop(name)
+
+    def pg_import() -> Run:
+        name = pg_create()
+        try:
+            url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+            run = measured_python("quotes", "import", str(data), "--db", url, "--json")
+            assert json.loads(run.stdout)["added"] == rows
+            return run
+        finally:
+            pg_drop(name)
+
+    found: list[tuple[str, Any]] = [
+        ("sqlite3 one transaction + FTS5 rebuild", bulk_floor),
+        ("quotes import (SQLite)", sqlite_import),
+        ("same file again (all duplicates)", again),
+        ("sqlite3 executemany + FTS5 trigger", trigger_floor),
+        ("sqlite3 executemany, real schema", schema_floor),
+    ]
+    if postgres:
+        found += [("PostgreSQL COPY (floor)", pg_floor), ("quotes import (PostgreSQL)", pg_import)]
+    return found
 
 
 if __name__ == "__main__":

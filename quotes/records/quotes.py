@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from quotes.errors import BadInputError, NotFoundError
 from quotes.records.sources import attach_source, find_or_create_source, validate_url
@@ -189,11 +189,16 @@ def manual_assessment(session: Session, quote_id: int, topic_id: int) -> StanceA
     )
 
 
+# A quote's speaker, and the source or topic of each of its links, are
+# many-to-one: joined into the query that loads their parent rows, they cost
+# no statement of their own. Four statements load any number of quotes (seven
+# with selectin loads throughout), which is most of a 20-hit text search's own
+# time once the engine has ranked the matches (benchmarks/text_scale.py).
 _LOAD_OPTIONS = (
-    selectinload(Quote.speaker),
-    selectinload(Quote.source_links).selectinload(QuoteSource.source),
-    selectinload(Quote.topic_links).selectinload(QuoteTopic.topic),
-    selectinload(Quote.stances).selectinload(StanceAssessment.topic),
+    joinedload(Quote.speaker),
+    selectinload(Quote.source_links).joinedload(QuoteSource.source),
+    selectinload(Quote.topic_links).joinedload(QuoteTopic.topic),
+    selectinload(Quote.stances).joinedload(StanceAssessment.topic),
 )
 
 

@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 
 from quotes.ingest.importing.bulk import bulk_insert, chunks
+from quotes.ingest.importing.fulltext_batch import fulltext_per_batch
 from quotes.ingest.importing.rows import ImportRow
 from quotes.store.models import (
     Quote,
@@ -75,9 +76,13 @@ class Writer:
 
     def write(self, rows: Sequence[ImportRow]) -> BatchOutcome:
         """Write one batch inside the caller's transaction."""
-        outcome = BatchOutcome()
         if not rows:
-            return outcome
+            return BatchOutcome()
+        with fulltext_per_batch(self.connection):
+            return self._write(rows)
+
+    def _write(self, rows: Sequence[ImportRow]) -> BatchOutcome:
+        outcome = BatchOutcome()
         now = utcnow()
         self._resolve_speakers(rows, now)
         firsts: dict[Key, ImportRow] = {}

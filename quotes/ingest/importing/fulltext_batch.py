@@ -1,0 +1,50 @@
+"""Filling the SQLite full-text index once per import batch, not once per row.
+
+On SQLite the FTS5 index follows ``quotes`` through row triggers; an
+AFTER INSERT trigger run for every row of a 10,000-row batch cost the import
+about three times the time of the same rows indexed by one
+``INSERT INTO quotes_fts ... SELECT`` (measured at 200k rows of real
+sentences). So inside the batch's own transaction the insert trigger is
+dropped, the batch's rows are inserted, their index entries are added in one
+statement, and the trigger is created again from the exact SQL SQLite stored
+for it, before the batch commits.
+
+Everything happens in one transaction: other connections never see the
+schema without the trigger (SQLite DDL is transactional and the import holds
+the write lock), and an import interrupted mid-batch rolls back the drop, the
+rows and their index entries together, so the index and the table always
+agree. New quotes get rowids above the table's largest id (no quote is
+inserted by anyone else while the write lock is held), which is how the batch
+finds its rows. PostgreSQL needs none of this: its ``search_vector`` is a
+generated column, computed as each row is copied in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection
+
+INSERT_TRIGGER = "quotes_fts_after_insert"
+
+
+@contextmanager
+def fulltext_per_batch(connection: Connection) -> Iterator[None]:
+    """Inside the caller's transaction: index the quotes inserted in the block in one go."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    found = connection.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (INSERT_TRIGGER,)
+    ).scalar()
+    if found is None:  # no trigger, nothing keeps the index: leave it as it is
+        yield
+        return
+    top = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM quotes").scalar_one()
+    connection.exec_driver_sql(f"DROP TRIGGER {INSERT_TRIGGER}")
+    yield
+    connection.exec_driver_sql(
+        "INSERT INTO quotes_fts (rowid, text) SELECT id, text FROM quotes WHERE id > ?", (top,)
+    )
+    connection.exec_driver_sql(str(found))
