@@ -79,6 +79,7 @@ def test_review_suggests_uncertain_quotes_and_moves_after_a_label(cli) -> None:
     database = open_database(cli.url)
     with database.session() as session:
         first = review_candidates(session, "whaling", 5)
+        every = review_candidates(session, "whaling", 20)
     assert 1 <= len(first) <= 5
     assert len({c.quote_id for c in first}) == len(first)
     assert ids["I like pizza with my friends on Sundays."] not in {c.quote_id for c in first}
@@ -91,6 +92,30 @@ def test_review_suggests_uncertain_quotes_and_moves_after_a_label(cli) -> None:
         after = review_candidates(session, "whaling", 5)
     assert top not in {c.quote_id for c in after}  # a labelled quote is never suggested again
     assert after != first
+
+    # Three labels per pole switch the topic to the learned model: the tool's doubt about
+    # the quotes still suggested is its new model's, not zero-shot's.
+    favor = [
+        "We will resume commercial whale hunts next season.",
+        "Our fishermen have caught minke whales for centuries and will keep doing so.",
+        "Whale meat is part of our food culture.",
+    ]
+    against = [
+        "The moratorium protects whale populations and we will defend it.",
+        "Japan's whaling fleet should stay in port.",
+        "Tourists come to watch whales, not to see them slaughtered.",
+        "Hunting whales is cruel and must end for good.",
+    ]
+    for stance, texts in (("favor", favor), ("against", against)):
+        for text in texts:
+            if ids[text] != top:
+                cli.ok("stance", "label", str(ids[text]), "--topic", "whaling", "--stance", stance)
+    with database.session() as session:
+        learned = review_candidates(session, "whaling", 5)
+    before = {c.quote_id: c.uncertainty for c in every}
+    common = [c for c in learned if c.quote_id in before]
+    assert common, (every, learned)
+    assert all(abs(c.uncertainty - before[c.quote_id]) > 1e-3 for c in common)
 
     report = refit_topic(database, "whaling")
     assert [t.topic for t in report.topics] == ["whaling"]

@@ -54,6 +54,11 @@ from quotes.store.engine import Database
 MIN_ABOUT = 0.2
 #: Below this many labels on either pole, suggestions ignore uncertainty.
 COLD_START_LABELS = 10
+#: Typicality is raised to this power in the priority.
+TYPICAL_POWER = 4.0
+#: How a batch is spread over the topic: "diversity" (greedy max-min
+#: cosine, :func:`select_for_review`) or "clusters" (:func:`select_by_clusters`).
+SELECTION = "diversity"
 #: Neighbours and reference quotes of the representativeness estimate.
 NEIGHBOURS = 10
 REFERENCE_QUOTES = 1000
@@ -109,7 +114,7 @@ def review_candidates(
         uncertainty, representativeness(vectors.matrix[pool]), estimate.labels, given
     )
     known = vectors.matrix[[state.row_of[q] for q in sorted(labelled)]]
-    picked = select_for_review(vectors.matrix[pool], priority, known, limit)
+    picked = pick_for_review(vectors.matrix[pool], priority, known, limit)
     candidates = []
     for i in picked:
         if linked[i] and p_about[i] < 1.0 and 1.0 - p_about[i] > 1.0 - right[i]:
@@ -142,11 +147,14 @@ def review_priority(
     typical: npt.ArrayLike,
     predicted: Sequence[str],
     given: Sequence[str],
+    *,
+    cold_start: int = COLD_START_LABELS,
+    power: float = TYPICAL_POWER,
 ) -> npt.NDArray[np.float64]:
     """How much a label on each quote would teach (before diversity; see the module doc)."""
-    priority = np.asarray(typical, dtype=np.float64) ** 4
+    priority = np.asarray(typical, dtype=np.float64) ** power
     labels = list(given)
-    if min(labels.count("favor"), labels.count("against")) >= COLD_START_LABELS:
+    if min(labels.count("favor"), labels.count("against")) >= cold_start:
         priority = priority * np.asarray(uncertainty, dtype=np.float64)
     balance = np.array([1.0 + labels.count(label) for label in predicted])
     return np.asarray(priority / balance)
@@ -178,6 +186,58 @@ def select_for_review(
         available[best] = False
         nearest = np.maximum(nearest, np.clip(matrix @ matrix[best], 0, 1))
     return chosen
+
+
+def select_by_clusters(
+    vectors: Matrix,
+    priority: npt.ArrayLike,
+    known: Matrix,
+    limit: int,
+) -> list[int]:
+    """Cover the topic's clusters first: row indices into ``vectors``, best first.
+
+    The candidates and the labelled quotes (``known``) are split into
+    ``len(known) + limit`` k-means clusters of their embeddings (a fixed
+    seed, so a re-run suggests the same); clusters with the fewest labelled
+    quotes come first, larger ones before smaller, and from each the
+    candidate of highest ``priority`` is taken (TypiClust, Hacohen et al.
+    2022, with the priority in place of typicality alone). Any picks still
+    missing after one round of clusters follow by priority.
+    """
+    matrix = np.asarray(vectors, dtype=np.float64)
+    weight = np.asarray(priority, dtype=np.float64)
+    limit = min(limit, len(matrix))
+    if limit <= 0:
+        return []
+    labelled = np.asarray(known, dtype=np.float64).reshape(-1, matrix.shape[1])
+    every = np.vstack([matrix, labelled])
+    clusters = min(len(labelled) + limit, len(every))
+    from sklearn.cluster import KMeans
+
+    assignment = KMeans(n_clusters=clusters, n_init=1, random_state=0).fit_predict(every)
+    pool, held = assignment[: len(matrix)], assignment[len(matrix) :]
+    covered = np.bincount(held, minlength=clusters)
+    size = np.bincount(pool, minlength=clusters)
+    chosen: list[int] = []
+    for cluster in sorted(range(clusters), key=lambda c: (covered[c], -size[c], c)):
+        members = np.flatnonzero(pool == cluster)
+        if len(members) and len(chosen) < limit:
+            chosen.append(int(members[np.argmax(weight[members])]))
+    rest = [int(i) for i in np.argsort(-weight, kind="stable") if int(i) not in set(chosen)]
+    return chosen + rest[: limit - len(chosen)]
+
+
+def pick_for_review(
+    vectors: Matrix,
+    priority: npt.ArrayLike,
+    known: Matrix,
+    limit: int,
+    method: str = SELECTION,
+) -> list[int]:
+    """The selection ``review_candidates`` uses (``SELECTION``): clusters or max-min diversity."""
+    if method == "clusters":
+        return select_by_clusters(vectors, priority, known, limit)
+    return select_for_review(vectors, priority, known, limit)
 
 
 def refit_topic(
