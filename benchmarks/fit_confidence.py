@@ -18,7 +18,7 @@ Each fit is also checked out of sample: fitted on one topic, its expected
 calibration error on the other is printed. Paste the printed constants into
 quotes/meaning/confidence.py.
 
-Run: ``.venv/bin/python benchmarks/fit_confidence.py [--draws N]``
+Run: ``.venv/bin/python benchmarks/fit_confidence.py [--draws N] [--skip-topics]``
 """
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ def report(name: str, params: np.ndarray, groups: dict[str, tuple]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=10)
+    parser.add_argument("--skip-topics", action="store_true", help="stance calibrations only")
     args = parser.parse_args()
     embedder = load_embedder()
 
@@ -140,6 +141,8 @@ def main() -> None:
         f"({', '.join(f'{v:.3f}' for v in neutral_right)})"
     )
     report("learned stance (A, B, C)", pooled(learned_groups), learned_groups)
+    if args.skip_topics:
+        return
 
     topic_groups: dict[str, tuple] = {}
     vectors, codes = dev_rows(embedder, half=0)
