@@ -13,6 +13,7 @@ from quotes.meaning.review import (
     representativeness,
     review_candidates,
     review_priority,
+    select_by_clusters,
     select_for_review,
 )
 from quotes.store.engine import open_database
@@ -121,3 +122,14 @@ def test_review_suggests_uncertain_quotes_and_moves_after_a_label(cli) -> None:
     assert [t.topic for t in report.topics] == ["whaling"]
     with database.session() as session, pytest.raises(BadInputError):
         review_candidates(session, "fishing", 5)
+
+
+def test_select_by_clusters_covers_unlabelled_clusters_first() -> None:
+    # Two tight groups; the first already has a labelled quote.
+    vectors = np.array([[1.0, 0.0], [0.99, 0.14], [0.0, 1.0], [0.14, 0.99], [0.1, 0.995]])
+    priority = [0.9, 0.5, 0.2, 0.3, 0.1]
+    labelled = np.array([[1.0, 0.02]])
+    picked = select_by_clusters(vectors, priority, labelled, 1)
+    assert picked == [3]  # the best of the group nobody labelled, not the best overall
+    assert sorted(select_by_clusters(vectors, priority, labelled, 10)) == [0, 1, 2, 3, 4]
+    assert select_by_clusters(vectors, priority, labelled, 0) == []
