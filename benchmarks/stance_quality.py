@@ -355,7 +355,8 @@ def main() -> None:
                 labels = [gold[i] for i in labelled]
                 lt = [texts[i] for i in labelled]
                 st = [texts[i] for i in scored]
-                choice = choose_scorer(zero, x[labelled], lt, labels, poles)
+                # choose_scorer's scorer without its cross-validated evidence (same model).
+                production_scorer = current_scorer(zero, x, texts, labels, list(labelled), poles)
                 logistic = LogisticScorer.fit(x[labelled], y, fav, ag)
                 candidates = {
                     f"zero-shot band {NEUTRAL_BAND} (same rows)": (zero, NEUTRAL_BAND),
@@ -374,7 +375,7 @@ def main() -> None:
                 )
                 value = f_avg(sg, words_only.estimate(x[scored] * 0, st).labels)
                 results.setdefault("stacked, TF-IDF only (no embeddings)", []).append(value)
-                production = choice.scorer.estimate(x[scored], st)
+                production = production_scorer.estimate(x[scored], st)  # type: ignore[attr-defined]
                 results.setdefault("stacked + poles (production)", []).append(
                     f_avg(sg, production.labels)
                 )

@@ -38,19 +38,38 @@ from quotes.meaning.encoder import load_embedder  # noqa: E402
 from quotes.meaning.scoring import ZeroShotScorer, f_avg  # noqa: E402
 
 VARIANTS: dict[str, dict[str, object]] = {
-    "current (typical^4, uncertainty from 10/pole)": {},
-    "typical^4, uncertainty from 3/pole": {"cold_start": 3},
-    "typical^4, uncertainty always": {"cold_start": 0},
-    "typical^1, uncertainty always": {"cold_start": 0, "power": 1.0},
-    "typical^8, uncertainty always": {"cold_start": 0, "power": 8.0},
-    "typical^1, uncertainty from 10/pole": {"power": 1.0},
-    "clusters, typical^4, uncertainty from 10/pole": {"method": "clusters"},
+    "diversity, typical^4, uncertainty from 10/pole": {
+        "method": "diversity",
+        "cold_start": 10,
+    },
+    "diversity, typical^4, uncertainty from 3/pole": {"method": "diversity", "cold_start": 3},
+    "diversity, typical^4, uncertainty always": {"method": "diversity", "cold_start": 0},
+    "diversity, typical^1, uncertainty always": {
+        "method": "diversity",
+        "cold_start": 0,
+        "power": 1.0,
+    },
+    "diversity, typical^8, uncertainty always": {
+        "method": "diversity",
+        "cold_start": 0,
+        "power": 8.0,
+    },
+    "diversity, typical^1, uncertainty from 10/pole": {
+        "method": "diversity",
+        "cold_start": 10,
+        "power": 1.0,
+    },
+    "clusters, typical^4, uncertainty from 10/pole": {"method": "clusters", "cold_start": 10},
     "clusters, typical^1, uncertainty from 3/pole": {
         "method": "clusters",
         "power": 1.0,
         "cold_start": 3,
     },
-    "clusters, typical^4, uncertainty from 3/pole": {"method": "clusters", "cold_start": 3},
+    "clusters, typical^4, uncertainty from 3/pole (production)": {
+        "method": "clusters",
+        "cold_start": 3,
+        "power": 4.0,
+    },
 }
 
 
