@@ -133,3 +133,7 @@ def test_select_by_clusters_covers_unlabelled_clusters_first() -> None:
     assert picked == [3]  # the best of the group nobody labelled, not the best overall
     assert sorted(select_by_clusters(vectors, priority, labelled, 10)) == [0, 1, 2, 3, 4]
     assert select_by_clusters(vectors, priority, labelled, 0) == []
+    # A shorter list is a prefix of a longer one: review --limit 1 asks what --json lists first.
+    assert select_by_clusters(vectors, priority, labelled, 3)[:2] == select_by_clusters(
+        vectors, priority, labelled, 2
+    )

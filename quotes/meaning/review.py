@@ -23,10 +23,10 @@ labelled (ten near-copies of one uncertain sentence teach one thing). So:
   poles, and on an unbalanced topic the larger side would keep being asked;
 - the batch is spread over the topic (``SELECTION``): by default
   :func:`select_by_clusters` splits the candidates and the labelled quotes
-  into ``labelled + limit`` k-means clusters and takes the best candidate of
-  each cluster nobody labelled yet, largest first (TypiClust, Hacohen et
-  al. 2022); :func:`select_for_review` (greedy max-min cosine diversity
-  weighted by priority) is the alternative.
+  into ``labelled + CLUSTER_BATCH`` k-means clusters and takes the best
+  candidate of the largest clusters nobody labelled yet (TypiClust, Hacohen
+  et al. 2022), then continues with :func:`select_for_review` (greedy
+  max-min cosine diversity weighted by priority), the previous ordering.
 
 Chosen on benchmarks/tune_review.py's tuning draws (seeds 100-105, both
 manifesto topics, 3 and 5 labels per pole, mean F_avg): clusters with
@@ -67,6 +67,9 @@ TYPICAL_POWER = 4.0
 #: How a batch is spread over the topic: "diversity" (greedy max-min
 #: cosine, :func:`select_for_review`) or "clusters" (:func:`select_by_clusters`).
 SELECTION = "clusters"
+#: Quotes taken one per uncovered cluster before diversity takes over (the
+#: benchmark refits every two labels, as a person answering two at a time).
+CLUSTER_BATCH = 2
 #: Neighbours and reference quotes of the representativeness estimate.
 NEIGHBOURS = 10
 REFERENCE_QUOTES = 1000
@@ -205,12 +208,16 @@ def select_by_clusters(
     """Cover the topic's clusters first: row indices into ``vectors``, best first.
 
     The candidates and the labelled quotes (``known``) are split into
-    ``len(known) + limit`` k-means clusters of their embeddings (a fixed
-    seed, so a re-run suggests the same); clusters with the fewest labelled
-    quotes come first, larger ones before smaller, and from each the
-    candidate of highest ``priority`` is taken (TypiClust, Hacohen et al.
-    2022, with the priority in place of typicality alone). Any picks still
-    missing after one round of clusters follow by priority.
+    ``len(known) + CLUSTER_BATCH`` k-means clusters of their embeddings (a
+    fixed seed, so a re-run suggests the same); clusters with the fewest
+    labelled quotes come first, larger ones before smaller, and from each of
+    the ``CLUSTER_BATCH`` first the candidate of highest ``priority`` is taken
+    (TypiClust, Hacohen et al. 2022, with the priority in place of
+    typicality alone). The rest follow by :func:`select_for_review`'s
+    priority-weighted max-min diversity. The number of clusters does not
+    depend on ``limit``, so a shorter list is a prefix of a longer one (the
+    quote ``stance review --limit 1`` asks about is the first one ``--json``
+    lists).
     """
     matrix = np.asarray(vectors, dtype=np.float64)
     weight = np.asarray(priority, dtype=np.float64)
@@ -219,7 +226,7 @@ def select_by_clusters(
         return []
     labelled = np.asarray(known, dtype=np.float64).reshape(-1, matrix.shape[1])
     every = np.vstack([matrix, labelled])
-    clusters = min(len(labelled) + limit, len(every))
+    clusters = min(len(labelled) + CLUSTER_BATCH, len(every))
     from sklearn.cluster import KMeans
 
     assignment = KMeans(n_clusters=clusters, n_init=1, random_state=0).fit_predict(every)
@@ -229,10 +236,13 @@ def select_by_clusters(
     chosen: list[int] = []
     for cluster in sorted(range(clusters), key=lambda c: (covered[c], -size[c], c)):
         members = np.flatnonzero(pool == cluster)
-        if len(members) and len(chosen) < limit:
+        if len(members) and len(chosen) < min(limit, CLUSTER_BATCH):
             chosen.append(int(members[np.argmax(weight[members])]))
-    rest = [int(i) for i in np.argsort(-weight, kind="stable") if int(i) not in set(chosen)]
-    return chosen + rest[: limit - len(chosen)]
+    rest = np.setdiff1d(np.arange(len(matrix)), chosen)
+    more = select_for_review(
+        matrix[rest], weight[rest], np.vstack([labelled, matrix[chosen]]), limit - len(chosen)
+    )
+    return chosen + [int(rest[i]) for i in more]
 
 
 def pick_for_review(
