@@ -239,8 +239,9 @@ def select_by_clusters(
         if len(members) and len(chosen) < min(limit, CLUSTER_BATCH):
             chosen.append(int(members[np.argmax(weight[members])]))
     rest = np.setdiff1d(np.arange(len(matrix)), chosen)
+    reference = np.vstack([labelled, matrix[chosen]]).astype(np.float32)
     more = select_for_review(
-        matrix[rest], weight[rest], np.vstack([labelled, matrix[chosen]]), limit - len(chosen)
+        matrix[rest].astype(np.float32), weight[rest], reference, limit - len(chosen)
     )
     return chosen + [int(rest[i]) for i in more]
 
