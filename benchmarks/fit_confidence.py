@@ -21,7 +21,7 @@ Each fit is also checked out of sample: fitted on one topic, its expected
 calibration error on the other is printed. Paste the printed constants into
 quotes/meaning/confidence.py.
 
-Run: ``.venv/bin/python benchmarks/fit_confidence.py [--draws N]``
+Run: ``.venv/bin/python benchmarks/fit_confidence.py [--draws N] [--skip-topics]``
 """
 
 from __future__ import annotations
@@ -105,6 +105,7 @@ def zero_shot_fits(embedder: object) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=10)
+    parser.add_argument("--skip-topics", action="store_true", help="stance calibrations only")
     args = parser.parse_args()
     embedder = load_embedder()
 
@@ -150,6 +151,8 @@ def main() -> None:
         )
 
     report("learned stance (A, B, C)", pooled(learned_groups), learned_groups)
+    if args.skip_topics:
+        return
 
     topic_groups: dict[str, tuple] = {}
     vectors, codes = dev_rows(embedder, half=0)

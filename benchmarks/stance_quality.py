@@ -13,7 +13,7 @@ Each data set is defined as a topic exactly as a user would with
   **production**: exactly what ``stance assign`` does with those labels
   (``choose_scorer``: the stacked TF-IDF + embedding model with the poles);
 - review: labels chosen as ``stance review`` chooses them
-  (``review_priority`` and ``select_for_review``), answered with the gold
+  (``review_priority`` and ``pick_for_review``), answered with the gold
   labels, refitting after every two, until each pole has k labels (k = 3,
   5), scored on every other row, with the number of labels it took;
 - calibration, first: zero-shot's share of labels right at or above
@@ -63,15 +63,18 @@ from quotes.meaning.confidence import reliability  # noqa: E402
 from quotes.meaning.encoder import load_embedder, resolve_model_path  # noqa: E402
 from quotes.meaning.learner import StackedScorer, choose_scorer  # noqa: E402
 from quotes.meaning.review import (  # noqa: E402
+    SELECTION,
+    pick_for_review,
     representativeness,
     review_priority,
-    select_for_review,
 )
 from quotes.meaning.scoring import (  # noqa: E402
+    MIN_LABELS_PER_POLE,
     NEUTRAL_BAND,
     LogisticScorer,
     Poles,
     PrototypeScorer,
+    ZeroShotScorer,
     f_avg,
     labels_for,
     pole_sentences,
@@ -314,6 +317,26 @@ def zero_shot_section(groups: dict[str, ZeroShotRows], bar: float) -> None:
     sys.stdout.flush()
 
 
+def current_scorer(
+    zero: ZeroShotScorer,
+    x: np.ndarray,
+    texts: list[str],
+    given: list[str],
+    rows: list[int],
+    poles: Poles,
+) -> object:
+    """The scorer ``choose_scorer`` would return on these labels, without its CV evidence."""
+    if min(given.count("favor"), given.count("against")) < MIN_LABELS_PER_POLE:
+        return zero
+    return StackedScorer.fit(
+        x[rows],
+        [texts[i] for i in rows],
+        given,
+        (poles.favor, poles.favor_texts),
+        (poles.against, poles.against_texts),
+    )
+
+
 def simulate_review(
     x: np.ndarray,
     texts: list[str],
@@ -322,6 +345,7 @@ def simulate_review(
     per_pole: int,
     seed: int,
     batch: int = 2,
+    **strategy: object,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Labels chosen as ``stance review`` chooses them, answered with the gold labels.
 
@@ -331,9 +355,12 @@ def simulate_review(
     and ``batch`` quotes are picked as ``review_candidates`` picks them
     (``review_priority`` with uncertainty = 1 - calibrated confidence, every
     row being on topic here, and ``representativeness`` over the pool; then
-    ``select_for_review``). Their gold labels (neutral included: a person's
+    ``pick_for_review``). Their gold labels (neutral included: a person's
     neutral answer costs a label too) are added until each pole has
     ``per_pole`` labels (at most ``6 * per_pole`` labels in all).
+    ``strategy``: keyword arguments for ``review_priority`` and ``method`` for
+    ``pick_for_review`` (variants measured
+    by benchmarks/tune_review.py).
     Returns (labelled rows, scored rows = every other row).
     """
     rng = np.random.default_rng(1000 + seed)
@@ -349,13 +376,19 @@ def simulate_review(
 
     while short() and len(labelled) < 6 * per_pole:
         given = [gold[i] for i in labelled]
-        choice = choose_scorer(zero, x[labelled], [texts[i] for i in labelled], given, poles)
+        scorer = current_scorer(zero, x, texts, given, labelled, poles)
         open_rows = np.setdiff1d(pool, labelled)
-        estimate = choice.scorer.estimate(x[open_rows], [texts[i] for i in open_rows])
+        estimate = scorer.estimate(x[open_rows], [texts[i] for i in open_rows])  # type: ignore[attr-defined]
+        options = dict(strategy)
+        method = str(options.pop("method", SELECTION))
         priority = review_priority(
-            1.0 - estimate.confidence, typical[open_rows], estimate.labels, given
+            1.0 - estimate.confidence,
+            typical[open_rows],
+            estimate.labels,
+            given,
+            **options,  # type: ignore[arg-type]
         )
-        picked = select_for_review(x[open_rows], priority, x[labelled], batch)
+        picked = pick_for_review(x[open_rows], priority, x[labelled], batch, method)
         labelled += [int(open_rows[i]) for i in picked]
     chosen = np.array(labelled)
     return chosen, np.setdiff1d(np.arange(len(gold)), chosen)
@@ -411,7 +444,8 @@ def main() -> None:
                 labels = [gold[i] for i in labelled]
                 lt = [texts[i] for i in labelled]
                 st = [texts[i] for i in scored]
-                choice = choose_scorer(zero, x[labelled], lt, labels, poles)
+                # choose_scorer's scorer without its cross-validated evidence (same model).
+                production_scorer = current_scorer(zero, x, texts, labels, list(labelled), poles)
                 logistic = LogisticScorer.fit(x[labelled], y, fav, ag)
                 candidates = {
                     f"zero-shot band {NEUTRAL_BAND} (same rows)": (zero, NEUTRAL_BAND),
@@ -430,7 +464,7 @@ def main() -> None:
                 )
                 value = f_avg(sg, words_only.estimate(x[scored] * 0, st).labels)
                 results.setdefault("stacked, TF-IDF only (no embeddings)", []).append(value)
-                production = choice.scorer.estimate(x[scored], st)
+                production = production_scorer.estimate(x[scored], st)  # type: ignore[attr-defined]
                 results.setdefault("stacked + poles (production)", []).append(
                     f_avg(sg, production.labels)
                 )

@@ -13,6 +13,7 @@ from quotes.meaning.review import (
     representativeness,
     review_candidates,
     review_priority,
+    select_by_clusters,
     select_for_review,
 )
 from quotes.store.engine import open_database
@@ -79,6 +80,7 @@ def test_review_suggests_uncertain_quotes_and_moves_after_a_label(cli) -> None:
     database = open_database(cli.url)
     with database.session() as session:
         first = review_candidates(session, "whaling", 5)
+        every = review_candidates(session, "whaling", 20)
     assert 1 <= len(first) <= 5
     assert len({c.quote_id for c in first}) == len(first)
     assert ids["I like pizza with my friends on Sundays."] not in {c.quote_id for c in first}
@@ -92,7 +94,46 @@ def test_review_suggests_uncertain_quotes_and_moves_after_a_label(cli) -> None:
     assert top not in {c.quote_id for c in after}  # a labelled quote is never suggested again
     assert after != first
 
+    # Three labels per pole switch the topic to the learned model: the tool's doubt about
+    # the quotes still suggested is its new model's, not zero-shot's.
+    favor = [
+        "We will resume commercial whale hunts next season.",
+        "Our fishermen have caught minke whales for centuries and will keep doing so.",
+        "Whale meat is part of our food culture.",
+    ]
+    against = [
+        "The moratorium protects whale populations and we will defend it.",
+        "Japan's whaling fleet should stay in port.",
+        "Tourists come to watch whales, not to see them slaughtered.",
+        "Hunting whales is cruel and must end for good.",
+    ]
+    for stance, texts in (("favor", favor), ("against", against)):
+        for text in texts:
+            if ids[text] != top:
+                cli.ok("stance", "label", str(ids[text]), "--topic", "whaling", "--stance", stance)
+    with database.session() as session:
+        learned = review_candidates(session, "whaling", 5)
+    before = {c.quote_id: c.uncertainty for c in every}
+    common = [c for c in learned if c.quote_id in before]
+    assert common, (every, learned)
+    assert all(abs(c.uncertainty - before[c.quote_id]) > 1e-3 for c in common)
+
     report = refit_topic(database, "whaling")
     assert [t.topic for t in report.topics] == ["whaling"]
     with database.session() as session, pytest.raises(BadInputError):
         review_candidates(session, "fishing", 5)
+
+
+def test_select_by_clusters_covers_unlabelled_clusters_first() -> None:
+    # Two tight groups; the first already has a labelled quote.
+    vectors = np.array([[1.0, 0.0], [0.99, 0.14], [0.0, 1.0], [0.14, 0.99], [0.1, 0.995]])
+    priority = [0.9, 0.5, 0.2, 0.3, 0.1]
+    labelled = np.array([[1.0, 0.02]])
+    picked = select_by_clusters(vectors, priority, labelled, 1)
+    assert picked == [3]  # the best of the group nobody labelled, not the best overall
+    assert sorted(select_by_clusters(vectors, priority, labelled, 10)) == [0, 1, 2, 3, 4]
+    assert select_by_clusters(vectors, priority, labelled, 0) == []
+    # A shorter list is a prefix of a longer one: review --limit 1 asks what --json lists first.
+    assert select_by_clusters(vectors, priority, labelled, 3)[:2] == select_by_clusters(
+        vectors, priority, labelled, 2
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from quotes.meaning.learner import StackedScorer, choose_scorer
+from quotes.meaning.learner import Settings, StackedScorer, choose_scorer
 from quotes.meaning.scoring import (
     LogisticScorer,
     Poles,
@@ -382,3 +382,25 @@ def test_stacked_scorer_learns_words_and_a_neutral_class() -> None:
     assert estimate.scores[0] > 0 > estimate.scores[1]
     binary = StackedScorer.fit(vectors[:8], texts[:8], labels[:8])
     assert set(binary.classes) == {"favor", "against"}
+
+
+def test_stacked_settings_change_the_model_the_benchmark_measures() -> None:
+    """Each knob of learner.Settings reaches the fitted model (what tune_learner.py varies)."""
+    vectors = _unit_rows([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]])
+    texts = ["we back it", "we back it fully", "we oppose it", "we oppose it fully"]
+    labels = ["favor", "favor", "against", "against"]
+    svm = StackedScorer.fit(vectors, texts, labels, settings=Settings(model="svm"))
+    estimate = svm.estimate(_unit_rows([[1.0, 0.0], [0.0, 1.0]]), ["we back", "we oppose"])
+    assert estimate.labels == ["favor", "against"]
+    assert np.all((estimate.confidence > 0) & (estimate.confidence < 1))
+    # Without the text blocks only the embeddings are features: same words, opposite sides.
+    plain = Settings(word_weight=0.0, char_weight=0.0)
+    blind = StackedScorer.fit(vectors, texts, labels, settings=plain)
+    assert blind.features.transform(vectors, texts, plain).shape[1] == 2
+    assert blind.estimate(vectors[[2]], ["we back it"]).labels == ["against"]
+    # A binary model with a band calls the middle neutral; with none it picks a side.
+    middle = np.array([[0.5, 0.5, 0.0]])
+    assert blind.estimate_from(middle).labels == ["neutral"]
+    banded = StackedScorer.fit(vectors, texts, labels, settings=Settings(band=0.2))
+    assert banded.estimate_from(np.array([[0.45, 0.55, 0.0]])).labels == ["neutral"]
+    assert blind.estimate_from(np.array([[0.45, 0.55, 0.0]])).labels == ["favor"]

@@ -58,9 +58,9 @@ ZERO_SHOT_NEUTRAL = 0.1411
 
 #: Learned stance: P(right) = sigmoid(A + B * logit(p) + C * log(labels)),
 #: p the model's probability of the label it gives.
-LEARNED_INTERCEPT = 0.6164
-LEARNED_SLOPE = 0.1982
-LEARNED_LABELS = -0.0346
+LEARNED_INTERCEPT = 0.0611
+LEARNED_SLOPE = 0.9803
+LEARNED_LABELS = -0.0431
 
 #: Topic links: P(about) = sigmoid(A + B * logit(p)), p the relevance
 #: classifier's probability (quotes.meaning.relevance).
