@@ -23,9 +23,11 @@ search asks an HNSW graph kept on disk instead:
   Every hit is also checked in SQL at query time (its row still exists, its
   text is still the one embedded, it passes the filters), so even a change
   made between the check and the query cannot show a deleted or edited quote.
-- **Filters stay exact.** Candidates are widened (x8 each round) until enough
-  pass the SQL filters; past :data:`MAX_INDEX_CANDIDATES` the passing rows'
-  vectors are ranked exactly instead.
+- **Filters stay exact.** A filter few quotes pass (at most
+  :data:`EXACT_FILTER_ROWS`, counted with a bounded query) ranks just those
+  quotes' vectors exactly. A broader one widens the candidates (x4 each round)
+  until enough pass the SQL filters; past :data:`MAX_INDEX_CANDIDATES` the
+  passing rows' vectors are ranked exactly instead.
 
 Keys in the index are ``embeddings.id`` values: a re-embedded text gets a new
 row id (quotes.meaning.vectors), so a key never points at another vector.
@@ -46,7 +48,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from quotes.meaning.encoder import VECTOR_DTYPE
@@ -56,13 +58,22 @@ from quotes.store.settings import data_dir
 
 #: Below this many vectors exact brute force is fast enough and is used.
 INDEX_MIN_VECTORS = 20_000
-#: HNSW parameters: measured by benchmarks/index_choice.py (recall@20 >= 0.95).
+#: HNSW parameters: measured by benchmarks/index_choice.py and
+#: benchmarks/vector_scale.py (recall@20 >= 0.95 at 1M vectors).
 CONNECTIVITY = 16
 EXPANSION_ADD = 128
 EXPANSION_SEARCH = 96
 STORED_DTYPE = "i8"
+#: Candidates asked of the index for one query: at least this many, and
+#: CANDIDATE_FACTOR per hit wanted. They are re-scored exactly, so more
+#: candidates buy recall lost to the int8 vectors.
+MIN_CANDIDATES = 64
+CANDIDATE_FACTOR = 2
+#: A filter that at most this many quotes pass is ranked exactly over just
+#: those quotes' vectors (cheaper than widening the index search to find them).
+EXACT_FILTER_ROWS = 20_000
 #: Past this many candidates, filtered search ranks the passing rows exactly.
-MAX_INDEX_CANDIDATES = 20_000
+MAX_INDEX_CANDIDATES = 50_000
 FORMAT_VERSION = 1
 _READ_CHUNK = 20_000
 
@@ -187,10 +198,10 @@ def forget_indexes() -> None:
 def _view(path: Path) -> Any:
     from usearch.index import Index
 
-    try:
-        return Index.restore(str(path), view=True)  # None when it is not an index
+    try:  # the search expansion is not kept in the file: set it here
+        return Index.restore(str(path), view=True, expansion_search=EXPANSION_SEARCH)
     except Exception:  # usearch raises RuntimeError or ValueError on a damaged file
-        return None
+        return None  # (restore itself returns None when the file is not an index)
 
 
 def _new_index(dimension: int) -> Any:
@@ -246,25 +257,19 @@ def _update(
             )
     if len(removed):
         index.remove(removed.astype(np.uint64))
-    for start in range(0, len(added), _READ_CHUNK):
-        part = [int(i) for i in added[start : start + _READ_CHUNK]]
-        rows = session.execute(
-            select(Embedding.id, Embedding.vector).where(Embedding.id.in_(part))
-        ).all()
-        if not rows:
-            continue
-        keys = np.asarray([row[0] for row in rows], dtype=np.uint64)
-        matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=VECTOR_DTYPE)
-        index.add(keys, matrix.reshape(len(rows), dimension).astype(np.float32), threads=0)
+    for keys, matrix in _vectors(session, model, added, rebuild=len(added) == len(stored)):
+        index.add(keys, matrix.reshape(len(keys), dimension), threads=0)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     index.save(str(temporary))
+    count = len(index)
+    del index  # the built graph is large: free it before the view maps the file
     os.replace(temporary, path)
     fresh = {
         "format": FORMAT_VERSION,
         "model": model,
         "ndim": dimension,
         "counter": counter,
-        "vectors": len(index),
+        "vectors": count,
         "bytes": path.stat().st_size,
         "dtype": STORED_DTYPE,
     }
@@ -273,6 +278,36 @@ def _update(
     temporary_stamp.write_text(json.dumps(fresh), encoding="utf-8")
     os.replace(temporary_stamp, stamp_file)
     return fresh
+
+
+def _vectors(
+    session: Session, model: str, wanted: npt.NDArray[np.int64], rebuild: bool
+) -> Iterator[tuple[npt.NDArray[np.uint64], npt.NDArray[np.float32]]]:
+    """(keys, float32 rows) of the ``wanted`` embedding ids, a chunk at a time.
+
+    A rebuild streams the model's rows in one pass (a server-side cursor on
+    PostgreSQL) instead of asking for each chunk of ids: a million-row
+    ``IN`` list costs more than reading the table.
+    """
+    if rebuild:
+        statement = select(Embedding.id, Embedding.vector).where(Embedding.model == model)
+        result = session.execute(statement, execution_options={"yield_per": _READ_CHUNK})
+        for rows in result.partitions():
+            yield _unpack(rows)
+        return
+    for start in range(0, len(wanted), _READ_CHUNK):
+        part = [int(i) for i in wanted[start : start + _READ_CHUNK]]
+        rows = session.execute(
+            select(Embedding.id, Embedding.vector).where(Embedding.id.in_(part))
+        ).all()
+        if rows:
+            yield _unpack(rows)
+
+
+def _unpack(rows: Any) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.float32]]:
+    keys = np.asarray([row[0] for row in rows], dtype=np.uint64)
+    matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=VECTOR_DTYPE)
+    return keys, matrix.astype(np.float32)
 
 
 def index_ranking(
@@ -286,18 +321,26 @@ def index_ranking(
     query = np.ascontiguousarray(query_vector, dtype=np.float32)
     index = open_index(session, model, int(query.shape[0]))
     total = len(index)
-    if total == 0:
+    if total == 0 or limit <= 0:
         return []
-    wanted = min(max(limit * 2, 64), total)
+    if clauses and _passing_at_most(session, clauses, EXACT_FILTER_ROWS):
+        return _exact_filtered(session, model, clauses, query, limit)
+    wanted = min(max(limit * CANDIDATE_FACTOR, MIN_CANDIDATES), total)
     while True:
         matches = index.search(query, wanted)
         keys = [int(k) for k in matches.keys]
         hits = _current(session, keys, model, clauses, query)
         if len(hits) >= limit or wanted >= total:
             return hits[:limit]
-        if wanted * 8 > MAX_INDEX_CANDIDATES:
+        if wanted * 4 > MAX_INDEX_CANDIDATES:
             return _exact_filtered(session, model, clauses, query, limit)
-        wanted = min(wanted * 8, total)
+        wanted = min(wanted * 4, total)
+
+
+def _passing_at_most(session: Session, clauses: list[ColumnElement[bool]], bound: int) -> bool:
+    """Whether at most ``bound`` quotes pass the filters (reads at most bound + 1 ids)."""
+    passing = select(Quote.id).where(*clauses).limit(bound + 1).subquery()
+    return int(session.scalar(select(func.count()).select_from(passing)) or 0) <= bound
 
 
 def _current(
