@@ -35,8 +35,10 @@ the table reports the other set. For each database, in this order:
   recall@20 of the ids returned against exact brute force over every stored
   vector, computed here with numpy (its per-query time is the floor);
 - the same with a speaker filter (a speaker with about 1/300 of the quotes);
-- peak RSS of the query process (``resource.getrusage``), which is the aim's
-  "memory": the index is memory-mapped, so it counts the pages touched.
+- peak RSS of the query process (VmHWM; ``resource.getrusage`` reports the
+  parent's peak in a child on Linux), after the first query and at the end,
+  which is the aim's "memory": the index is memory-mapped, so it counts the
+  pages touched.
 
 The load average is printed with every row: the machine is shared.
 """
@@ -369,6 +371,18 @@ def run_worker(args: list[str]) -> dict[str, Any]:
 
 
 def peak_rss_mib() -> float:
+    """Peak resident memory of this process image, in MiB.
+
+    ``getrusage``'s ru_maxrss is inherited through fork and exec on Linux, so
+    a worker started by this (large) benchmark process would report the
+    parent's peak; VmHWM in /proc is the peak of this image alone.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -420,7 +434,7 @@ def worker_query(args: argparse.Namespace) -> dict[str, Any]:
     database = open_database(args.target)
     found: list[list[int]] = []
     total: list[float] = []
-    first_wall = 0.0
+    first_wall = first_rss = 0.0
     with database.session() as session:
         for number, text in enumerate(texts):
             started = time.perf_counter()
@@ -428,6 +442,7 @@ def worker_query(args: argparse.Namespace) -> dict[str, Any]:
             total.append(time.perf_counter() - started)
             if number == 0:
                 first_wall = time.time() - args.launched
+                first_rss = peak_rss_mib()
             found.append([hit.quote.id for hit in hits])
         ranking = ranking_times(session, texts[1:], filters)
     return {
@@ -437,6 +452,7 @@ def worker_query(args: argparse.Namespace) -> dict[str, Any]:
         "ranking_ms": ranking,
         "found": found,
         "rss_mib": peak_rss_mib(),
+        "rss_first_mib": first_rss,
     }
 
 
@@ -447,7 +463,7 @@ def ranking_times(session: Any, texts: list[str], filters: Any) -> list[float]:
     from quotes.search.semantic import semantic_ranking
 
     embedder = load_embedder()
-    vectors = embedder.encode(texts)
+    vectors = [embedder.encode([text])[0] for text in texts]  # one at a time, as search does
     clauses = resolve_filters(session, filters).clauses() if filters else []
     times = []
     for vector in vectors:
@@ -455,6 +471,50 @@ def ranking_times(session: Any, texts: list[str], filters: Any) -> list[float]:
         semantic_ranking(session, vector, embedder.name, clauses, K)
         times.append((time.perf_counter() - started) * 1000)
     return times
+
+
+def worker_crossover(args: argparse.Namespace) -> dict[str, Any]:
+    """Brute force against the index in one fresh process: first query (loading) and warm."""
+    from quotes.meaning.encoder import load_embedder
+    from quotes.search import semantic, vector_index
+    from quotes.store.engine import open_database
+
+    _, queries = corpus()
+    embedder = load_embedder()
+    vectors = embedder.encode(queries[args.query_set])
+    found: dict[str, Any] = {}
+    with open_database(args.target).session() as session:
+        for way, threshold in (("brute", 10**12), ("index", 1)):
+            vector_index.INDEX_MIN_VECTORS = threshold
+            semantic.clear_cache()
+            vector_index.forget_indexes()
+            times = []
+            for vector in vectors:
+                started = time.perf_counter()
+                semantic.semantic_ranking(session, vector, embedder.name, [], K)
+                times.append((time.perf_counter() - started) * 1000)
+            found[way] = {"first_ms": times[0], "warm_ms": statistics.median(times[1:])}
+    found["rss_mib"] = peak_rss_mib()
+    return found
+
+
+def crossover(folder: Path, sizes: list[int], args: argparse.Namespace) -> None:
+    """Where the index starts to pay: SQLite databases of ``sizes`` quotes."""
+    print("\nbrute force against the index (SQLite, ranking only, one fresh process each):")
+    print("  vectors | brute first / warm ms | index first / warm ms | index build s | load")
+    for rows in sizes:
+        ensure_built(folder, "sqlite", rows)
+        url = target(folder, "sqlite", rows)
+        built = run_worker(["index", "--target", url])
+        load = os.getloadavg()[0]
+        found = run_worker(["crossover", "--target", url, "--query-set", args.query_set])
+        brute, index = found["brute"], found["index"]
+        print(
+            f"  {rows:>7,} | {brute['first_ms']:8.1f} / {brute['warm_ms']:6.1f}"
+            f"       | {index['first_ms']:8.1f} / {index['warm_ms']:6.1f}"
+            f"       | {built['seconds']:13.1f} | {load:.1f}",
+            flush=True,
+        )
 
 
 # --- the table ---------------------------------------------------------------
@@ -473,7 +533,7 @@ COLUMNS = [
     "ranking med/p95 ms",
     "ranking vs numpy ms",
     "recall@20",
-    "RSS MiB",
+    "RSS first/end MiB",
     "load",
 ]
 WIDTHS = [len(c) for c in COLUMNS]
@@ -517,7 +577,7 @@ def measure(folder: Path, backend: str, rows: int, args: argparse.Namespace) -> 
             f"{statistics.median(ranking):.1f} / {percentile(ranking, 0.95):.1f}",
             f"{statistics.median(ranking) / floor:.2f}x of {floor:.1f}",
             f"{recall(result['found'], truth['speaker' if speaker else 'all']):.3f}",
-            f"{result['rss_mib']:,.0f}",
+            f"{result['rss_first_mib']:,.0f} / {result['rss_mib']:,.0f}",
             f"{load:.1f}",
         ]
         lines.append("  " + " | ".join(f"{c:>{w}}" for c, w in zip(cells, WIDTHS, strict=True)))
@@ -538,14 +598,19 @@ def main() -> None:
     parser.add_argument("--query-set", choices=["tune", "report"], default="report")
     parser.add_argument("--ef", type=int, default=0, help="try another expansion_search")
     parser.add_argument("--candidates", type=int, default=0, help="try another candidate count")
-    parser.add_argument("--worker", choices=["index", "query"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--crossover", type=int, nargs="*", help="also time brute force vs index at these sizes"
+    )
+    parser.add_argument("--worker", choices=["index", "query", "crossover"], help=argparse.SUPPRESS)
     parser.add_argument("--target", help=argparse.SUPPRESS)
     parser.add_argument("--speaker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--launched", type=float, default=0.0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         os.environ.setdefault("QUOTES_DATA_DIR", str(args.dir.resolve() / "data"))
-        work = worker_index if args.worker == "index" else worker_query
+        work = {"index": worker_index, "query": worker_query, "crossover": worker_crossover}[
+            args.worker
+        ]
         print(json.dumps(work(args)))
         return
     folder = args.dir.resolve()
@@ -556,6 +621,8 @@ def main() -> None:
             ensure_built(folder, backend, rows)
     if args.build_only:
         return
+    if args.crossover:
+        crossover(folder, args.crossover, args)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}"
     print(f"machine: {machine}; query set {args.query_set!r}, top {K}, semantic, min_match off")
     print(HEADER)

@@ -20,9 +20,10 @@ search asks an HNSW graph kept on disk instead:
   incrementally (ids added and removed, found by comparing id lists, no
   vector re-read except the new ones) and saved, with a one-line notice.
   A missing, unreadable or mismatched file is rebuilt, never a traceback.
-  Every hit is also checked in SQL at query time (its row still exists, its
-  text is still the one embedded, it passes the filters), so even a change
-  made between the check and the query cannot show a deleted or edited quote.
+  Every hit is also checked in SQL at query time (quotes.search.current: its
+  row still exists, its text is still the one embedded, it passes the
+  filters), so even a change made between the check and the query cannot
+  show a deleted or edited quote.
 - **Filters stay exact.** A filter few quotes pass (at most
   :data:`EXACT_FILTER_ROWS`, counted with a bounded query) ranks just those
   quotes' vectors exactly. A broader one widens the candidates (x4 each round)
@@ -53,6 +54,7 @@ from sqlalchemy.orm import Session
 
 from quotes.meaning.encoder import VECTOR_DTYPE
 from quotes.notices import notice
+from quotes.search.current import current_hits, rank_passing
 from quotes.store.models import Embedding, Quote, VectorChanges
 from quotes.store.settings import data_dir
 
@@ -324,16 +326,16 @@ def index_ranking(
     if total == 0 or limit <= 0:
         return []
     if clauses and _passing_at_most(session, clauses, EXACT_FILTER_ROWS):
-        return _exact_filtered(session, model, clauses, query, limit)
+        return rank_passing(session, model, clauses, query, limit)
     wanted = min(max(limit * CANDIDATE_FACTOR, MIN_CANDIDATES), total)
     while True:
         matches = index.search(query, wanted)
         keys = [int(k) for k in matches.keys]
-        hits = _current(session, keys, model, clauses, query)
+        hits = current_hits(session, model, clauses, query, Embedding.id, keys)
         if len(hits) >= limit or wanted >= total:
             return hits[:limit]
         if wanted * 4 > MAX_INDEX_CANDIDATES:
-            return _exact_filtered(session, model, clauses, query, limit)
+            return rank_passing(session, model, clauses, query, limit)
         wanted = min(wanted * 4, total)
 
 
@@ -341,57 +343,3 @@ def _passing_at_most(session: Session, clauses: list[ColumnElement[bool]], bound
     """Whether at most ``bound`` quotes pass the filters (reads at most bound + 1 ids)."""
     passing = select(Quote.id).where(*clauses).limit(bound + 1).subquery()
     return int(session.scalar(select(func.count()).select_from(passing)) or 0) <= bound
-
-
-def _current(
-    session: Session,
-    keys: list[int],
-    model: str,
-    clauses: list[ColumnElement[bool]],
-    query: npt.NDArray[np.float32],
-) -> list[tuple[int, float]]:
-    """The keys whose row still exists, whose text is unchanged, and that pass the filters.
-
-    Scored with their exact float32 vectors, best first (ties by quote id).
-    """
-    scored: list[tuple[int, float]] = []
-    for start in range(0, len(keys), 1000):
-        statement = (
-            select(Embedding.quote_id, Embedding.vector)
-            .join(Quote, Quote.id == Embedding.quote_id)
-            .where(
-                Embedding.id.in_(keys[start : start + 1000]),
-                Embedding.model == model,
-                Embedding.content_hash == Quote.text_hash,
-                *clauses,
-            )
-        )
-        rows = session.execute(statement).all()
-        if rows:
-            matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=VECTOR_DTYPE)
-            similarity = matrix.reshape(len(rows), -1).astype(np.float32) @ query
-            scored += [(int(r[0]), float(s)) for r, s in zip(rows, similarity, strict=True)]
-    return sorted(scored, key=lambda hit: (-hit[1], hit[0]))
-
-
-def _exact_filtered(
-    session: Session,
-    model: str,
-    clauses: list[ColumnElement[bool]],
-    query: npt.NDArray[np.float32],
-    limit: int,
-) -> list[tuple[int, float]]:
-    """Rank every current vector passing the filters exactly (a rare, narrow filter)."""
-    statement = (
-        select(Embedding.quote_id, Embedding.vector)
-        .join(Quote, Quote.id == Embedding.quote_id)
-        .where(Embedding.model == model, Embedding.content_hash == Quote.text_hash, *clauses)
-    )
-    best: list[tuple[int, float]] = []
-    result = session.execute(statement)
-    while rows := result.fetchmany(_READ_CHUNK):
-        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=VECTOR_DTYPE)
-        similarity = matrix.reshape(len(rows), -1).astype(np.float32) @ query
-        best += [(int(r[0]), float(s)) for r, s in zip(rows, similarity, strict=True)]
-        best = sorted(best, key=lambda hit: (-hit[1], hit[0]))[:limit]
-    return best
