@@ -58,18 +58,25 @@ from quotes.search.current import current_hits, rank_passing
 from quotes.store.models import Embedding, Quote, VectorChanges
 from quotes.store.settings import data_dir
 
-#: Below this many vectors exact brute force is fast enough and is used.
-INDEX_MIN_VECTORS = 20_000
-#: HNSW parameters: measured by benchmarks/index_choice.py and
-#: benchmarks/vector_scale.py (recall@20 >= 0.95 at 1M vectors).
+#: Below this many vectors exact brute force is used. Measured
+#: (benchmarks/vector_scale.py --crossover, SQLite, one fresh process, load
+#: 11-13 on 2 cores): the index already answers faster at 5,000 vectors, first
+#: query 28 ms against 89 ms (the matrix read from the database), warm 11 against
+#: 28 ms, for a one-off build of 1.6 s; at 20,000: 53/3 ms against 235/30 ms,
+#: build 13 s. Below 5,000 nothing was measured and brute force stays.
+INDEX_MIN_VECTORS = 5_000
+#: HNSW parameters. Build side from benchmarks/index_choice.py; search side
+#: tuned with benchmarks/vector_scale.py on its "tune" queries at 100k vectors
+#: (load 13): expansion 96 / 64 candidates gave recall@20 0.963, 160 / 100
+#: gave 0.982 at 7 ms median, kept for headroom at 1M (not yet measured there).
 CONNECTIVITY = 16
 EXPANSION_ADD = 128
-EXPANSION_SEARCH = 96
+EXPANSION_SEARCH = 160
 STORED_DTYPE = "i8"
 #: Candidates asked of the index for one query: at least this many, and
 #: CANDIDATE_FACTOR per hit wanted. They are re-scored exactly, so more
 #: candidates buy recall lost to the int8 vectors.
-MIN_CANDIDATES = 64
+MIN_CANDIDATES = 100
 CANDIDATE_FACTOR = 2
 #: A filter that at most this many quotes pass is ranked exactly over just
 #: those quotes' vectors (cheaper than widening the index search to find them).
