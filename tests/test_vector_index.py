@@ -66,9 +66,13 @@ def _use_index(monkeypatch: pytest.MonkeyPatch, on: bool) -> None:
     clear_cache()
 
 
+@pytest.mark.parametrize("narrow_filter_rows", [20_000, 0], ids=["exact-filter", "widened"])
 def test_index_answers_the_same_top_results_as_brute_force(
-    corpus: Database, monkeypatch: pytest.MonkeyPatch
+    corpus: Database, monkeypatch: pytest.MonkeyPatch, narrow_filter_rows: int
 ) -> None:
+    # A narrow filter ranks its passing quotes exactly; a broad one (here any,
+    # with the bound at 0) widens the index candidates: both must agree.
+    monkeypatch.setattr(vector_index, "EXACT_FILTER_ROWS", narrow_filter_rows)
     with corpus.session() as session:
         _use_index(monkeypatch, False)
         exact = {q: _ranked(session, q) for q in QUERIES}
@@ -151,3 +155,16 @@ def test_the_cli_search_uses_the_index_and_shows_its_notice_on_stderr(
     assert "Arctic" in result.stdout
     quiet = cli.ok("search", "Arctic security", "--mode", "semantic", "--json")
     assert quiet.stderr == "" and quiet.stdout == result.stdout
+
+
+def test_the_opened_index_searches_with_the_configured_expansion(
+    corpus: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The expansion is not stored in the file; a restored view used usearch's default.
+    _use_index(monkeypatch, True)
+    monkeypatch.setattr(vector_index, "EXPANSION_SEARCH", 123)
+    with corpus.session() as session:
+        index = vector_index.open_index(session, "all-MiniLM-L6-v2", 384)
+        assert index.expansion_search == 123
+        vector_index.forget_indexes()
+        assert vector_index.open_index(session, "all-MiniLM-L6-v2", 384).expansion_search == 123

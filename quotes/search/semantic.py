@@ -8,13 +8,13 @@ The matrix knows it is stale from the change counter that triggers bump on
 any change to ``embeddings`` (one row read; a row count would read the whole
 table on PostgreSQL, about 150 ms a query at 100k vectors). New vectors
 (a higher highest id) are appended; a re-embedded text or a deletion reloads
-it. Every hit is also checked in SQL, so a deleted quote, or one whose text
-was edited since it was embedded, is never returned.
+it. Every hit is also checked in SQL by the same rule as the index's
+(quotes.search.current), so a deleted quote, or one whose text was edited
+since it was embedded, is never returned.
 
-Filters are SQL conditions (quotes.search.filters). With none, the top hits come
-straight from the matrix. With some, the best-scoring candidates are checked
-against the filters in SQL, widening the candidate set until ``limit`` pass;
-past a few thousand candidates it asks SQL for every passing id instead.
+Filters are SQL conditions (quotes.search.filters). The best-scoring
+candidates are checked in SQL, widening the candidate set until ``limit``
+pass; past a few thousand candidates every passing vector is ranked instead.
 
 ``match`` means, by mode:
 - semantic: the cosine similarity of the query and the statement, in [-1, 1]
@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -49,8 +48,9 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from quotes.meaning.encoder import Embedder, Matrix, load_embedder, unpack_many
+from quotes.search.current import current_hits, rank_passing
 from quotes.search.fulltext import TextHit, text_search
-from quotes.store.models import Embedding, Quote
+from quotes.store.models import Embedding
 from quotes.vocabulary import DEFAULT_MIN_MATCH
 
 RRF_K = 60
@@ -177,22 +177,7 @@ def semantic_ranking(
 
     if wants_index(session, model):
         return index_ranking(session, query_vector, model, clauses, limit)
-    # Every hit is checked in SQL: its quote still exists and still has the
-    # text that was embedded (an edited quote is not found by its old words).
-    return _rank(session, query_vector, model, [*clauses, current_vector(model)], limit)
-
-
-def current_vector(model: str) -> ColumnElement[bool]:
-    """The quote has a vector under ``model`` made from its current text."""
-    return (
-        select(Embedding.id)
-        .where(
-            Embedding.quote_id == Quote.id,
-            Embedding.model == model,
-            Embedding.content_hash == Quote.text_hash,
-        )
-        .exists()
-    )
+    return _rank(session, query_vector, model, clauses, limit)
 
 
 def _rank(
@@ -202,33 +187,23 @@ def _rank(
     clauses: list[ColumnElement[bool]],
     limit: int,
 ) -> list[tuple[int, float]]:
+    """Exact ranking over the matrix; candidates checked in SQL (quotes.search.current)."""
     vectors = vector_matrix(session, model)
     total = len(vectors.ids)
-    if total == 0 or limit <= 0:
+    if total == 0 or limit <= 0 or vectors.matrix.shape[1] != query_vector.shape[0]:
         return []
-    if vectors.matrix.shape[1] != query_vector.shape[0]:
-        return []
-    similarity = vectors.matrix @ query_vector.astype(np.float32)
-    if not clauses:
-        return _top(vectors.ids, similarity, np.arange(total), limit)
+    query = np.ascontiguousarray(query_vector, dtype=np.float32)
+    similarity = vectors.matrix @ query
     wanted = limit * 8
     while True:
         order = _best(similarity, min(wanted, total))
         if len(order) > MAX_CANDIDATES_IN_SQL:
-            break
+            return rank_passing(session, model, clauses, query, limit)
         candidates = [int(i) for i in vectors.ids[order]]
-        passing = _passing(session, candidates, clauses)
-        hits = [
-            (quote_id, float(similarity[row]))
-            for quote_id, row in zip(candidates, order, strict=True)
-            if quote_id in passing
-        ]
+        hits = current_hits(session, model, clauses, query, Embedding.quote_id, candidates)
         if len(hits) >= limit or len(order) == total:
             return hits[:limit]
         wanted *= 8
-    allowed = np.fromiter(session.scalars(select(Quote.id).where(*clauses)), dtype=np.int64)
-    mask = np.isin(vectors.ids, allowed)
-    return _top(vectors.ids, similarity, np.flatnonzero(mask), limit)
 
 
 def _best(similarity: npt.NDArray[np.float32], n: int) -> npt.NDArray[np.intp]:
@@ -237,26 +212,6 @@ def _best(similarity: npt.NDArray[np.float32], n: int) -> npt.NDArray[np.intp]:
         return np.argsort(-similarity, kind="stable")
     part = np.argpartition(-similarity, n - 1)[:n]
     return part[np.argsort(-similarity[part], kind="stable")]
-
-
-def _top(
-    ids: npt.NDArray[np.int64],
-    similarity: npt.NDArray[np.float32],
-    rows: npt.NDArray[Any],
-    limit: int,
-) -> list[tuple[int, float]]:
-    if not len(rows):
-        return []
-    best = rows[_best(similarity[rows], min(limit, len(rows)))]
-    return [(int(ids[i]), float(similarity[i])) for i in best]
-
-
-def _passing(session: Session, ids: list[int], clauses: list[ColumnElement[bool]]) -> set[int]:
-    found: set[int] = set()
-    for start in range(0, len(ids), 1000):
-        part = ids[start : start + 1000]
-        found.update(session.scalars(select(Quote.id).where(Quote.id.in_(part), *clauses)))
-    return found
 
 
 def fuse(rankings: list[list[int]], limit: int) -> list[tuple[int, float]]:

@@ -20,12 +20,15 @@ search asks an HNSW graph kept on disk instead:
   incrementally (ids added and removed, found by comparing id lists, no
   vector re-read except the new ones) and saved, with a one-line notice.
   A missing, unreadable or mismatched file is rebuilt, never a traceback.
-  Every hit is also checked in SQL at query time (its row still exists, its
-  text is still the one embedded, it passes the filters), so even a change
-  made between the check and the query cannot show a deleted or edited quote.
-- **Filters stay exact.** Candidates are widened (x8 each round) until enough
-  pass the SQL filters; past :data:`MAX_INDEX_CANDIDATES` the passing rows'
-  vectors are ranked exactly instead.
+  Every hit is also checked in SQL at query time (quotes.search.current: its
+  row still exists, its text is still the one embedded, it passes the
+  filters), so even a change made between the check and the query cannot
+  show a deleted or edited quote.
+- **Filters stay exact.** A filter few quotes pass (at most
+  :data:`EXACT_FILTER_ROWS`, counted with a bounded query) ranks just those
+  quotes' vectors exactly. A broader one widens the candidates (x4 each round)
+  until enough pass the SQL filters; past :data:`MAX_INDEX_CANDIDATES` the
+  passing rows' vectors are ranked exactly instead.
 
 Keys in the index are ``embeddings.id`` values: a re-embedded text gets a new
 row id (quotes.meaning.vectors), so a key never points at another vector.
@@ -46,23 +49,40 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from quotes.meaning.encoder import VECTOR_DTYPE
 from quotes.notices import notice
+from quotes.search.current import current_hits, rank_passing
 from quotes.store.models import Embedding, Quote, VectorChanges
 from quotes.store.settings import data_dir
 
-#: Below this many vectors exact brute force is fast enough and is used.
-INDEX_MIN_VECTORS = 20_000
-#: HNSW parameters: measured by benchmarks/index_choice.py (recall@20 >= 0.95).
+#: Below this many vectors exact brute force is used. Measured
+#: (benchmarks/vector_scale.py --crossover, SQLite, one fresh process, load
+#: 11-13 on 2 cores): the index already answers faster at 5,000 vectors, first
+#: query 28 ms against 89 ms (the matrix read from the database), warm 11 against
+#: 28 ms, for a one-off build of 1.6 s; at 20,000: 53/3 ms against 235/30 ms,
+#: build 13 s. Below 5,000 nothing was measured and brute force stays.
+INDEX_MIN_VECTORS = 5_000
+#: HNSW parameters. Build side from benchmarks/index_choice.py; search side
+#: tuned with benchmarks/vector_scale.py on its "tune" queries at 100k vectors
+#: (load 13): expansion 96 / 64 candidates gave recall@20 0.963, 160 / 100
+#: gave 0.982 at 7 ms median, kept for headroom at 1M (not yet measured there).
 CONNECTIVITY = 16
 EXPANSION_ADD = 128
-EXPANSION_SEARCH = 96
+EXPANSION_SEARCH = 160
 STORED_DTYPE = "i8"
+#: Candidates asked of the index for one query: at least this many, and
+#: CANDIDATE_FACTOR per hit wanted. They are re-scored exactly, so more
+#: candidates buy recall lost to the int8 vectors.
+MIN_CANDIDATES = 100
+CANDIDATE_FACTOR = 2
+#: A filter that at most this many quotes pass is ranked exactly over just
+#: those quotes' vectors (cheaper than widening the index search to find them).
+EXACT_FILTER_ROWS = 20_000
 #: Past this many candidates, filtered search ranks the passing rows exactly.
-MAX_INDEX_CANDIDATES = 20_000
+MAX_INDEX_CANDIDATES = 50_000
 FORMAT_VERSION = 1
 _READ_CHUNK = 20_000
 
@@ -187,10 +207,10 @@ def forget_indexes() -> None:
 def _view(path: Path) -> Any:
     from usearch.index import Index
 
-    try:
-        return Index.restore(str(path), view=True)  # None when it is not an index
+    try:  # the search expansion is not kept in the file: set it here
+        return Index.restore(str(path), view=True, expansion_search=EXPANSION_SEARCH)
     except Exception:  # usearch raises RuntimeError or ValueError on a damaged file
-        return None
+        return None  # (restore itself returns None when the file is not an index)
 
 
 def _new_index(dimension: int) -> Any:
@@ -246,25 +266,19 @@ def _update(
             )
     if len(removed):
         index.remove(removed.astype(np.uint64))
-    for start in range(0, len(added), _READ_CHUNK):
-        part = [int(i) for i in added[start : start + _READ_CHUNK]]
-        rows = session.execute(
-            select(Embedding.id, Embedding.vector).where(Embedding.id.in_(part))
-        ).all()
-        if not rows:
-            continue
-        keys = np.asarray([row[0] for row in rows], dtype=np.uint64)
-        matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=VECTOR_DTYPE)
-        index.add(keys, matrix.reshape(len(rows), dimension).astype(np.float32), threads=0)
+    for keys, matrix in _vectors(session, model, added, rebuild=len(added) == len(stored)):
+        index.add(keys, matrix.reshape(len(keys), dimension), threads=0)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     index.save(str(temporary))
+    count = len(index)
+    del index  # the built graph is large: free it before the view maps the file
     os.replace(temporary, path)
     fresh = {
         "format": FORMAT_VERSION,
         "model": model,
         "ndim": dimension,
         "counter": counter,
-        "vectors": len(index),
+        "vectors": count,
         "bytes": path.stat().st_size,
         "dtype": STORED_DTYPE,
     }
@@ -273,6 +287,36 @@ def _update(
     temporary_stamp.write_text(json.dumps(fresh), encoding="utf-8")
     os.replace(temporary_stamp, stamp_file)
     return fresh
+
+
+def _vectors(
+    session: Session, model: str, wanted: npt.NDArray[np.int64], rebuild: bool
+) -> Iterator[tuple[npt.NDArray[np.uint64], npt.NDArray[np.float32]]]:
+    """(keys, float32 rows) of the ``wanted`` embedding ids, a chunk at a time.
+
+    A rebuild streams the model's rows in one pass (a server-side cursor on
+    PostgreSQL) instead of asking for each chunk of ids: a million-row
+    ``IN`` list costs more than reading the table.
+    """
+    if rebuild:
+        statement = select(Embedding.id, Embedding.vector).where(Embedding.model == model)
+        result = session.execute(statement, execution_options={"yield_per": _READ_CHUNK})
+        for rows in result.partitions():
+            yield _unpack(rows)
+        return
+    for start in range(0, len(wanted), _READ_CHUNK):
+        part = [int(i) for i in wanted[start : start + _READ_CHUNK]]
+        rows = session.execute(
+            select(Embedding.id, Embedding.vector).where(Embedding.id.in_(part))
+        ).all()
+        if rows:
+            yield _unpack(rows)
+
+
+def _unpack(rows: Any) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.float32]]:
+    keys = np.asarray([row[0] for row in rows], dtype=np.uint64)
+    matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=VECTOR_DTYPE)
+    return keys, matrix.astype(np.float32)
 
 
 def index_ranking(
@@ -286,69 +330,23 @@ def index_ranking(
     query = np.ascontiguousarray(query_vector, dtype=np.float32)
     index = open_index(session, model, int(query.shape[0]))
     total = len(index)
-    if total == 0:
+    if total == 0 or limit <= 0:
         return []
-    wanted = min(max(limit * 2, 64), total)
+    if clauses and _passing_at_most(session, clauses, EXACT_FILTER_ROWS):
+        return rank_passing(session, model, clauses, query, limit)
+    wanted = min(max(limit * CANDIDATE_FACTOR, MIN_CANDIDATES), total)
     while True:
         matches = index.search(query, wanted)
         keys = [int(k) for k in matches.keys]
-        hits = _current(session, keys, model, clauses, query)
+        hits = current_hits(session, model, clauses, query, Embedding.id, keys)
         if len(hits) >= limit or wanted >= total:
             return hits[:limit]
-        if wanted * 8 > MAX_INDEX_CANDIDATES:
-            return _exact_filtered(session, model, clauses, query, limit)
-        wanted = min(wanted * 8, total)
+        if wanted * 4 > MAX_INDEX_CANDIDATES:
+            return rank_passing(session, model, clauses, query, limit)
+        wanted = min(wanted * 4, total)
 
 
-def _current(
-    session: Session,
-    keys: list[int],
-    model: str,
-    clauses: list[ColumnElement[bool]],
-    query: npt.NDArray[np.float32],
-) -> list[tuple[int, float]]:
-    """The keys whose row still exists, whose text is unchanged, and that pass the filters.
-
-    Scored with their exact float32 vectors, best first (ties by quote id).
-    """
-    scored: list[tuple[int, float]] = []
-    for start in range(0, len(keys), 1000):
-        statement = (
-            select(Embedding.quote_id, Embedding.vector)
-            .join(Quote, Quote.id == Embedding.quote_id)
-            .where(
-                Embedding.id.in_(keys[start : start + 1000]),
-                Embedding.model == model,
-                Embedding.content_hash == Quote.text_hash,
-                *clauses,
-            )
-        )
-        rows = session.execute(statement).all()
-        if rows:
-            matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=VECTOR_DTYPE)
-            similarity = matrix.reshape(len(rows), -1).astype(np.float32) @ query
-            scored += [(int(r[0]), float(s)) for r, s in zip(rows, similarity, strict=True)]
-    return sorted(scored, key=lambda hit: (-hit[1], hit[0]))
-
-
-def _exact_filtered(
-    session: Session,
-    model: str,
-    clauses: list[ColumnElement[bool]],
-    query: npt.NDArray[np.float32],
-    limit: int,
-) -> list[tuple[int, float]]:
-    """Rank every current vector passing the filters exactly (a rare, narrow filter)."""
-    statement = (
-        select(Embedding.quote_id, Embedding.vector)
-        .join(Quote, Quote.id == Embedding.quote_id)
-        .where(Embedding.model == model, Embedding.content_hash == Quote.text_hash, *clauses)
-    )
-    best: list[tuple[int, float]] = []
-    result = session.execute(statement)
-    while rows := result.fetchmany(_READ_CHUNK):
-        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=VECTOR_DTYPE)
-        similarity = matrix.reshape(len(rows), -1).astype(np.float32) @ query
-        best += [(int(r[0]), float(s)) for r, s in zip(rows, similarity, strict=True)]
-        best = sorted(best, key=lambda hit: (-hit[1], hit[0]))[:limit]
-    return best
+def _passing_at_most(session: Session, clauses: list[ColumnElement[bool]], bound: int) -> bool:
+    """Whether at most ``bound`` quotes pass the filters (reads at most bound + 1 ids)."""
+    passing = select(Quote.id).where(*clauses).limit(bound + 1).subquery()
+    return int(session.scalar(select(func.count()).select_from(passing)) or 0) <= bound

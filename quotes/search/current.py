@@ -1,0 +1,87 @@
+"""The one SQL check every semantic hit passes, whichever ranking proposed it.
+
+Both vector rankings, exact brute force over the in-process matrix
+(quotes.search.semantic) and the on-disk HNSW index
+(quotes.search.vector_index), only propose candidates. Each candidate is
+checked here in SQL: its quote still exists, still has the text that was
+embedded (an edited quote is not found by its old words), and passes the
+filters. It is scored with its exact float32 vector read back from the
+database, so ``match`` is the true cosine similarity whichever ranking
+proposed it, and only the candidates' vectors are read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from quotes.meaning.encoder import VECTOR_DTYPE
+from quotes.store.models import Embedding, Quote
+
+#: Candidates checked per SQL statement (bound parameters stay well under limits).
+_CHUNK = 1000
+#: Rows scored per batch when ranking every passing vector.
+_READ_CHUNK = 20_000
+
+Hit = tuple[int, float]
+
+
+def _current(model: str, clauses: list[ColumnElement[bool]]) -> Select[int, bytes]:
+    """(quote id, vector) of the model's vectors made from their quote's current text."""
+    return (
+        select(Embedding.quote_id, Embedding.vector)
+        .join(Quote, Quote.id == Embedding.quote_id)
+        .where(Embedding.model == model, Embedding.content_hash == Quote.text_hash, *clauses)
+    )
+
+
+def _scored(rows: Any, query: npt.NDArray[np.float32]) -> list[Hit]:
+    if not rows:
+        return []
+    matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=VECTOR_DTYPE)
+    similarity = matrix.reshape(len(rows), -1).astype(np.float32) @ query
+    return [(int(row[0]), float(s)) for row, s in zip(rows, similarity, strict=True)]
+
+
+def _best_first(hits: list[Hit]) -> list[Hit]:
+    return sorted(hits, key=lambda hit: (-hit[1], hit[0]))
+
+
+def current_hits(
+    session: Session,
+    model: str,
+    clauses: list[ColumnElement[bool]],
+    query: npt.NDArray[np.float32],
+    by: InstrumentedAttribute[int],
+    keys: list[int],
+) -> list[Hit]:
+    """(quote id, exact cosine) of the candidates that are current and pass ``clauses``.
+
+    ``keys`` are values of ``by`` (``Embedding.id`` from the index,
+    ``Embedding.quote_id`` from the matrix). Best first, ties by quote id.
+    """
+    statement = _current(model, clauses)
+    hits: list[Hit] = []
+    for start in range(0, len(keys), _CHUNK):
+        part = keys[start : start + _CHUNK]
+        hits += _scored(session.execute(statement.where(by.in_(part))).all(), query)
+    return _best_first(hits)
+
+
+def rank_passing(
+    session: Session,
+    model: str,
+    clauses: list[ColumnElement[bool]],
+    query: npt.NDArray[np.float32],
+    limit: int,
+) -> list[Hit]:
+    """Rank every current vector passing ``clauses`` exactly (for a narrow filter)."""
+    best: list[Hit] = []
+    result = session.execute(_current(model, clauses))
+    while rows := result.fetchmany(_READ_CHUNK):
+        best = _best_first(best + _scored(rows, query))[:limit]
+    return best
