@@ -94,3 +94,12 @@ def test_bad_input_and_nothing_to_cluster(cli) -> None:
     assert too_many.exit_code == 2 and "5" in too_many.stderr
     assert cli("cluster", "--topic", "whaling", "--k", "0").exit_code == 2
     assert cli("cluster", "--topic", "whaling", "--speaker", "Nobody Known").exit_code != 0
+
+
+def test_a_group_split_between_sides_is_mixed_not_a_side() -> None:
+    from quotes.meaning.clusters import MIXED, dominant_stance
+
+    assert dominant_stance(["favor", "against"]) == MIXED
+    assert dominant_stance(["favor", "against", "neutral"]) == MIXED
+    assert dominant_stance(["favor", "favor", "against"]) == "favor"
+    assert dominant_stance(["against"]) == "against"

@@ -8,7 +8,9 @@ components for the arguments within one position. k-means groups them; k is
 chosen by the best silhouette over 2..``MAX_K`` (one group when there are too
 few quotes or every quote takes the same position), or given with ``--k``.
 
-Each group reports its dominant stance, mean score, size per speaker, its
+Each group reports its dominant stance (the label more than half of its
+quotes carry, else ``mixed``: a group split one for, one against is not a
+side), mean score, size per speaker, its
 distinctive terms (highest mean TF-IDF within the group relative to the
 whole topic) and the 3 quotes nearest its centre.
 """
@@ -212,11 +214,20 @@ def _fit(features: npt.NDArray[Any], k: int) -> npt.NDArray[np.int_]:
         return np.asarray(model.fit_predict(features), dtype=int)
 
 
+#: The stance of a group that no label holds a majority of.
+MIXED = "mixed"
+
+
+def dominant_stance(labels: list[str]) -> str:
+    """The label more than half of ``labels`` carry, else :data:`MIXED`."""
+    label, count = Counter(labels).most_common(1)[0]
+    return label if 2 * count > len(labels) else MIXED
+
+
 def _describe(
     group: list[Member], features: npt.NDArray[Any], everyone: list[Member], rows: npt.NDArray[Any]
 ) -> Group:
-    labels = Counter(m.label for m in group)
-    stance = max(("neutral", "favor", "against"), key=lambda label: labels[label])
+    stance = dominant_stance([m.label for m in group])
     centre = features.mean(axis=0)
     nearest = np.argsort(((features - centre) ** 2).sum(axis=1), kind="stable")[:REPRESENTATIVES]
     return Group(
