@@ -159,8 +159,18 @@ def import_file(
         writer = Writer(connection, _topic_ids(connection, single))
         run = _Run(summary, writer, rejects, options.batch_size, single)
         validate = RowValidator(writer.topic_ids, options.date_format)
+        columns = values_of.columns
+        reach = max(columns.index.values(), default=-1) + 1 if columns is not None else 0
         for item in records:
-            for record in _checked(item, kind, values_of):
+            whole = (
+                columns is None
+                or isinstance(item, Rejected)
+                or (
+                    len(item.values) >= reach
+                    and (item.lines == 1 or columns.width in (None, len(item.values)))
+                )
+            )  # the common row, with every mapped column: no per-row generator
+            for record in (item,) if whole else _checked(item, kind, values_of):
                 summary.rows += 1
                 if isinstance(record, Rejected):
                     run.reject(record.line, record.reason, record.raw)
@@ -283,8 +293,11 @@ class _Values:
             return json_values(record.values, self.keys)
         assert self.columns is not None
         found = self.columns.values(record.values)
-        if self.restore_cells:
-            return {k: restore(v) if isinstance(v, str) else v for k, v in found.items()}
+        if self.restore_cells:  # only a cell starting with an apostrophe can be guarded
+            return {
+                k: restore(v) if type(v) is str and v.startswith("'") else v
+                for k, v in found.items()
+            }
         return found
 
 
