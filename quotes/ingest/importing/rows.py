@@ -124,7 +124,7 @@ class RowValidator:
         return ImportRow(
             line=line,
             text=text,
-            text_hash=text_hash(text),
+            text_hash=text_hash(text, cleaned=True),
             speaker=speaker,
             speaker_key=speaker_key,
             date=when.start if when else None,

@@ -48,7 +48,12 @@ from quotes.ingest.importing.writer import Writer
 from quotes.store.engine import Database
 from quotes.store.models import Topic
 
-BATCH_SIZE = 10_000
+#: Rows per committed batch. 50,000 rather than 10,000 (measured at 200k real
+#: rows): each batch costs a commit with its WAL checkpoint, an FTS5 segment
+#: to merge and its look-ups, and fewer, larger batches took about 1 s less CPU
+#: and 2-3 s less wall time for 30 MiB more peak memory; a killed import still
+#: keeps every committed batch and a rerun completes the rest.
+BATCH_SIZE = 50_000
 KEPT_REJECTS = 20
 #: Rows between two progress reports (a report costs a tell() and a redraw).
 PROGRESS_EVERY = 1_000
