@@ -10,6 +10,7 @@ by their dedup key and completes without duplicates. ``--strict`` and
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -152,6 +153,7 @@ def import_file(
     if path != "-":
         protect_input(path)  # the rejects file may not be the file being read
     with ExitStack() as stack:
+        stack.enter_context(_no_cycle_collection())
         stream, total = _open(source, stack)
         records = _records(stream, kind, options.encoding)
         values_of = _mapper(records, kind, options.header, mapping, summary)
@@ -241,6 +243,25 @@ class _Run:
         self.summary.merged += outcome.merged
         self.summary.sources_attached += outcome.sources_attached
         self.batch.clear()
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector for the import, as it was before afterwards.
+
+    An import allocates millions of short-lived tuples, dicts and rows with no
+    reference cycles (reference counting frees them), but each allocation
+    burst makes the collector rescan every live object, the batch included:
+    that cost 1.2-1.5 s CPU of a 200k-row import (about 13%, measured with the
+    collector off and with a raised threshold; peak memory unchanged).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _strict_message(summary: ImportSummary) -> str:
