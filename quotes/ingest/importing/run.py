@@ -319,12 +319,22 @@ class _Values:
             return json_values(record.values, self.keys)
         assert self.columns is not None
         found = self.columns.values(record.values)
-        if self.restore_cells:  # only a cell starting with an apostrophe can be guarded
+        if self.restore_cells and _may_be_guarded(record.raw):
             return {
                 k: restore(v) if type(v) is str and v.startswith("'") else v
                 for k, v in found.items()
             }
         return found
+
+
+def _may_be_guarded(raw: str) -> bool:
+    """Whether a cell of this CSV record could start with an apostrophe.
+
+    A cell starts the record or follows a comma, perhaps after its opening
+    double quote; three substring scans rule out most rows (a false positive
+    only costs the exact per-cell check).
+    """
+    return raw.startswith(("'", "\"'")) or ",'" in raw or ",\"'" in raw
 
 
 def _mapper(
