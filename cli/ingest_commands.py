@@ -69,8 +69,9 @@ def import_command(
         bool, typer.Option("--strict", help="Any rejected row: write nothing and exit 2.")
     ] = False,
     batch_size: Annotated[
-        int, typer.Option(min=1, max=100_000, hidden=True, help="Rows per committed batch.")
-    ] = 10_000,
+        int | None,
+        typer.Option(min=1, max=100_000, hidden=True, help="Rows per committed batch."),
+    ] = None,
     raw_cells: Annotated[
         bool,
         typer.Option(

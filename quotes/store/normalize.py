@@ -107,9 +107,18 @@ def normalize_text(text: str) -> str:
     return _collapse(text).strip(_SURROUNDING).lower()
 
 
-def text_hash(text: str) -> str:
-    """SHA-256 (hex) of the normalised text: the dedup key of a statement."""
-    return hashlib.sha256(normalize_text(text).encode("utf-8", "surrogatepass")).hexdigest()
+def text_hash(text: str, *, cleaned: bool = False) -> str:
+    """SHA-256 (hex) of the normalised text: the dedup key of a statement.
+
+    ``cleaned`` says ``text`` came from :func:`clean_text`: ASCII text is then
+    already collapsed, so only the trim and case fold remain (the same key,
+    computed once per imported row without a second split and join).
+    """
+    if cleaned and text.isascii():
+        folded = text.strip(_SURROUNDING).lower()
+    else:
+        folded = normalize_text(text)
+    return hashlib.sha256(folded.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def name_key(name: str) -> str:

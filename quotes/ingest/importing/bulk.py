@@ -8,10 +8,11 @@ helpers stay inside the caller's SQLAlchemy connection and transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Date, DateTime, Table
 
 #: IN-lists are cut to this many values (SQLite allows 32,766 variables).
 CHUNK = 5_000
@@ -37,26 +38,52 @@ def bulk_insert(
             for row in rows:
                 copy.write_row(row)
         return
-    processors = [table.c[name].type.bind_processor(dialect) for name in columns]
-    if any(processors):
+    processors = [
+        table.c[name].type.bind_processor(dialect) or _sqlite_adapter(table.c[name].type)
+        for name in columns
+    ]
+    active: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = [
+        (i, process, {}) for i, process in enumerate(processors) if process is not None
+    ]
+    if active:
         # A batch repeats its values (one created_at, a few hundred dates), so
-        # each distinct value is converted once.
-        memos: list[dict[Any, Any]] = [{} for _ in columns]
+        # each distinct value is converted once; only those columns are touched.
+        def convert(row: tuple[Any, ...]) -> list[Any]:
+            values = list(row)
+            for index, process, memo in active:
+                value = values[index]
+                if value is not None:
+                    if value not in memo:
+                        memo[value] = process(value)
+                    values[index] = memo[value]
+            return values
 
-        def convert(index: int, value: Any) -> Any:
-            process = processors[index]
-            if process is None or value is None:
-                return value
-            memo = memos[index]
-            if value not in memo:
-                memo[value] = process(value)
-            return memo[value]
-
-        rows = [tuple(convert(i, value) for i, value in enumerate(row)) for row in rows]
+        rows = [tuple(convert(row)) for row in rows]
     marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in columns)
     connection.exec_driver_sql(
         f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})", rows
     )
+
+
+def _sqlite_adapter(column_type: Any) -> Callable[[Any], Any] | None:
+    """What ``sqlite3`` itself would do with a date or datetime, done once per distinct value.
+
+    Left to the driver, its default adapters (``date.isoformat()``,
+    ``datetime.isoformat(" ")``) run once per row; the stored text is the same.
+    """
+    if isinstance(column_type, DateTime):
+        return _adapt_datetime
+    if isinstance(column_type, Date):
+        return _adapt_date
+    return None
+
+
+def _adapt_datetime(value: Any) -> Any:
+    return value.isoformat(" ") if type(value) is datetime else value
+
+
+def _adapt_date(value: Any) -> Any:
+    return value.isoformat() if type(value) is date else value
 
 
 def chunks(values: list[Any]) -> Iterable[list[Any]]:

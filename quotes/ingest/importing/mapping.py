@@ -9,8 +9,10 @@ are named together in one error.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from quotes.errors import BadInputError
@@ -61,9 +63,23 @@ class Columns:
 
     index: dict[str, int]
     width: int | None
+    _fields: tuple[str, ...] = dataclasses.field(init=False, repr=False, compare=False)
+    _getter: Any = dataclasses.field(init=False, repr=False, compare=False)
+    _reach: int = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # A row that reaches every mapped column is read by one C-level getter.
+        fields, positions = tuple(self.index), tuple(self.index.values())
+        getter = itemgetter(*positions) if len(positions) > 1 else None
+        object.__setattr__(self, "_fields", fields)
+        object.__setattr__(self, "_getter", getter)
+        object.__setattr__(self, "_reach", max(positions, default=-1) + 1)
 
     def values(self, row: Sequence[str]) -> dict[str, Any]:
         """The row's fields; a column the row is too short to have is missing (None)."""
+        getter = self._getter
+        if getter is not None and len(row) >= self._reach:
+            return dict(zip(self._fields, getter(row), strict=True))
         return {
             field: row[position] if position < len(row) else None
             for field, position in self.index.items()

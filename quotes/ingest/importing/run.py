@@ -10,6 +10,7 @@ by their dedup key and completes without duplicates. ``--strict`` and
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -48,7 +49,12 @@ from quotes.ingest.importing.writer import Writer
 from quotes.store.engine import Database
 from quotes.store.models import Topic
 
-BATCH_SIZE = 10_000
+#: Rows per committed batch. 50,000 rather than 10,000 (measured at 200k real
+#: rows): each batch costs a commit with its WAL checkpoint, an FTS5 segment
+#: to merge and its look-ups, and fewer, larger batches took about 1 s less CPU
+#: and 2-3 s less wall time for 30 MiB more peak memory; a killed import still
+#: keeps every committed batch and a rerun completes the rest.
+BATCH_SIZE = 50_000
 KEPT_REJECTS = 20
 #: Rows between two progress reports (a report costs a tell() and a redraw).
 PROGRESS_EVERY = 1_000
@@ -147,6 +153,7 @@ def import_file(
     if path != "-":
         protect_input(path)  # the rejects file may not be the file being read
     with ExitStack() as stack:
+        stack.enter_context(_no_cycle_collection())
         stream, total = _open(source, stack)
         records = _records(stream, kind, options.encoding)
         values_of = _mapper(records, kind, options.header, mapping, summary)
@@ -159,8 +166,18 @@ def import_file(
         writer = Writer(connection, _topic_ids(connection, single))
         run = _Run(summary, writer, rejects, options.batch_size, single)
         validate = RowValidator(writer.topic_ids, options.date_format)
+        columns = values_of.columns
+        reach = max(columns.index.values(), default=-1) + 1 if columns is not None else 0
         for item in records:
-            for record in _checked(item, kind, values_of):
+            whole = (
+                columns is None
+                or isinstance(item, Rejected)
+                or (
+                    len(item.values) >= reach
+                    and (item.lines == 1 or columns.width in (None, len(item.values)))
+                )
+            )  # the common row, with every mapped column: no per-row generator
+            for record in (item,) if whole else _checked(item, kind, values_of):
                 summary.rows += 1
                 if isinstance(record, Rejected):
                     run.reject(record.line, record.reason, record.raw)
@@ -228,6 +245,25 @@ class _Run:
         self.batch.clear()
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector for the import, as it was before afterwards.
+
+    An import allocates millions of short-lived tuples, dicts and rows with no
+    reference cycles (reference counting frees them), but each allocation
+    burst makes the collector rescan every live object, the batch included:
+    that cost 1.2-1.5 s CPU of a 200k-row import (about 13%, measured with the
+    collector off and with a raised threshold; peak memory unchanged).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _strict_message(summary: ImportSummary) -> str:
     first = summary.rejects[0]["reason"] if summary.rejects else "see --rejects"
     return (
@@ -283,9 +319,22 @@ class _Values:
             return json_values(record.values, self.keys)
         assert self.columns is not None
         found = self.columns.values(record.values)
-        if self.restore_cells:
-            return {k: restore(v) if isinstance(v, str) else v for k, v in found.items()}
+        if self.restore_cells and _may_be_guarded(record.raw):
+            return {
+                k: restore(v) if type(v) is str and v.startswith("'") else v
+                for k, v in found.items()
+            }
         return found
+
+
+def _may_be_guarded(raw: str) -> bool:
+    """Whether a cell of this CSV record could start with an apostrophe.
+
+    A cell starts the record or follows a comma, perhaps after its opening
+    double quote; three substring scans rule out most rows (a false positive
+    only costs the exact per-cell check).
+    """
+    return raw.startswith(("'", "\"'")) or ",'" in raw or ",\"'" in raw
 
 
 def _mapper(
