@@ -50,7 +50,7 @@ from encode_cache import encode  # noqa: E402
 from quotes.meaning.confidence import reliability  # noqa: E402
 from quotes.meaning.encoder import Embedder, load_embedder  # noqa: E402
 from quotes.meaning.relevance import DEFAULT_TOPICS, RelevanceSettings  # noqa: E402
-from quotes.meaning.topic_profiles import TopicProfile, build_profile, topic_texts  # noqa: E402
+from quotes.meaning.topic_profiles import TopicProfile, topic_texts, untaught_profile  # noqa: E402
 from quotes.records.topics import default_topics  # noqa: E402
 from quotes.store.models import Topic  # noqa: E402
 
@@ -104,17 +104,7 @@ def topic_profiles_for(embedder: Embedder) -> dict[str, tuple[TopicProfile, str]
             favor_pole=spec["favor"],
             against_pole=spec["against"],
         )
-        empty = np.zeros((0, embedder.dimension), dtype=np.float32)
-        profile = build_profile(
-            topic,
-            embedder,
-            examples=empty,
-            rejected=empty,
-            labelled=empty,
-            labelled_texts=[],
-            labels=[],
-            label_key="",
-        )
+        profile = untaught_profile(topic, embedder)
         profiles[spec["name"]] = (profile, CODES.get(spec["name"], ""))
     return profiles
 

@@ -55,7 +55,7 @@ from quotes.meaning.relevance import (  # noqa: E402
     background_statements,
     background_vectors,
 )
-from quotes.meaning.topic_profiles import build_profile, topic_texts  # noqa: E402
+from quotes.meaning.topic_profiles import topic_texts, untaught_profile  # noqa: E402
 from quotes.store.models import Topic  # noqa: E402
 
 #: Tags about the speaker or the venue rather than a policy subject.
@@ -143,19 +143,9 @@ def main() -> None:
     gold = np.array([[s in subjects for s in chosen] for _, subjects in rows], dtype=bool)
     if args.sweep:
         sweep(embedder, chosen, vectors, gold)
-    empty = np.zeros((0, embedder.dimension), dtype=np.float32)
     links = np.zeros((len(rows), len(chosen)), dtype=bool)
     for j, subject in enumerate(chosen):
-        profile = build_profile(
-            user_topic(subject),
-            embedder,
-            examples=empty,
-            rejected=empty,
-            labelled=empty,
-            labelled_texts=[],
-            labels=[],
-            label_key="",
-        )
+        profile = untaught_profile(user_topic(subject), embedder)
         links[:, j] = profile.is_about(vectors)
     per = links.sum(axis=1)
     hits = int((links & gold).sum())

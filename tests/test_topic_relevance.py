@@ -17,7 +17,7 @@ from quotes.meaning.relevance import (
     background_statements,
     near_subjects,
 )
-from quotes.meaning.topic_profiles import build_profile
+from quotes.meaning.topic_profiles import untaught_profile
 from quotes.records.topics import default_topics
 from quotes.store.engine import open_database
 from quotes.store.models import QuoteTopic, StanceAssessment, Topic, TopicRejection
@@ -175,17 +175,7 @@ class _HashEmbedder:
 
 
 def _profile_bar(topic: Topic) -> float:
-    empty = np.zeros((0, 384), dtype=np.float32)
-    profile = build_profile(
-        topic,
-        _HashEmbedder(),
-        examples=empty,
-        rejected=empty,
-        labelled=empty,
-        labelled_texts=[],
-        labels=[],
-        label_key="",
-    )
+    profile = untaught_profile(topic, _HashEmbedder())
     return profile.relevance.bar
 
 

@@ -123,6 +123,25 @@ class TopicProfile:
         return self.choice.scorer.estimate(vectors, texts)
 
 
+def untaught_profile(topic: Topic, embedder: Embedder) -> TopicProfile:
+    """The profile of ``topic`` from its own sentences alone: no person's links or labels.
+
+    What assignment fits for a topic nobody has taught yet; the benchmarks
+    measure exactly this.
+    """
+    empty = np.zeros((0, embedder.dimension), dtype=np.float32)
+    return build_profile(
+        topic,
+        embedder,
+        examples=empty,
+        rejected=empty,
+        labelled=empty,
+        labelled_texts=[],
+        labels=[],
+        label_key="",
+    )
+
+
 def build_profile(
     topic: Topic,
     embedder: Embedder,
