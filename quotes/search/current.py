@@ -8,6 +8,13 @@ embedded (an edited quote is not found by its old words), and passes the
 filters. It is scored with its exact float32 vector read back from the
 database, so ``match`` is the true cosine similarity whichever ranking
 proposed it, and only the candidates' vectors are read.
+
+On PostgreSQL the candidates go in as one array parameter (``= ANY``), not
+an ``IN`` list of one bound parameter each: the statement text is then the
+same for every query, so SQLAlchemy compiles it once and psycopg prepares it
+on the server after a few uses. Measured warm at 100k vectors (100
+candidates, interleaved): 4.0 ms a check against 7.3 ms with the ``IN``
+list. SQLite has no arrays; its ``IN`` list is cheap (in-process).
 """
 
 from __future__ import annotations
@@ -16,13 +23,13 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ARRAY, ColumnElement, Select, any_, bindparam, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from quotes.meaning.encoder import VECTOR_DTYPE
 from quotes.store.models import Embedding, Quote
 
-#: Candidates checked per SQL statement (bound parameters stay well under limits).
+#: Candidates checked per SQL statement on SQLite (bound parameters stay well under limits).
 _CHUNK = 1000
 #: Rows scored per batch when ranking every passing vector.
 _READ_CHUNK = 20_000
@@ -65,6 +72,9 @@ def current_hits(
     ``Embedding.quote_id`` from the matrix). Best first, ties by quote id.
     """
     statement = _current(model, clauses)
+    if session.get_bind().dialect.name == "postgresql":
+        keyed = statement.where(by == any_(bindparam("keys", type_=ARRAY(by.type))))
+        return _best_first(_scored(session.execute(keyed, {"keys": keys}).all(), query))
     hits: list[Hit] = []
     for start in range(0, len(keys), _CHUNK):
         part = keys[start : start + _CHUNK]
