@@ -30,7 +30,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
 import threading
 import warnings
 from collections.abc import Sequence
@@ -310,7 +309,7 @@ def export_onnx(files: ModelFiles, target: Path) -> None:
     }
     tensors = tuple(torch.from_numpy(arrays[n]) for n in _INPUTS)
     target.parent.mkdir(parents=True, exist_ok=True)
-    token = f"{os.getpid()}-{secrets.token_hex(4)}"
+    token = f"{os.getpid()}-{os.urandom(4).hex()}"  # not `secrets`: its import is on the query path
     whole = target.with_name(f".{target.name}.{token}.whole.tmp")
     temporary = target.with_name(f".{target.name}.{token}.tmp")
     weights = target.with_name(f"{target.stem}.{token}.weights")
