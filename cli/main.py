@@ -7,6 +7,7 @@ need them, so ``--help`` and the everyday commands start fast.
 
 from __future__ import annotations
 
+import gc
 from typing import Annotated
 
 import typer
@@ -76,4 +77,14 @@ app.add_typer(topic_commands.app, name="topics")
 
 def run() -> None:
     """Console-script entry point."""
-    app()
+    try:
+        app()
+    finally:
+        # The command has ended, its output is written and its database
+        # checkpointed (cli.common). Python's shutdown would now run full
+        # garbage collections over every object the imports made: ~250 ms of
+        # CPU per command, a quarter of a text search (measured: 0.96 -> 0.71 s
+        # of CPU with this, 10k quotes, load 9). Frozen objects are skipped;
+        # what they would free the exiting process releases anyway (Python
+        # never promised finalisers for objects alive at exit).
+        gc.freeze()

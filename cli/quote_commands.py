@@ -175,7 +175,7 @@ def search_command(
     """Search statements by words (best matches first)."""
     from .meaning_commands import embedding_progress
 
-    with embedding_progress(enabled=mode != "text") as progress:
+    with embedding_progress(enabled=mode != "text", until_needed=True) as progress:
         found = open_db(db).search(
             query,
             speaker=speaker,

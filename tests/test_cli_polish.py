@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 import pty
 import re
 import subprocess
 import sys
+import threading
 from typing import Any
 
 import pytest
@@ -139,3 +141,27 @@ def test_timeline_without_speaker_shows_the_five_most_assessed(cli) -> None:
     assert speakers == {"Ann A", "Cy C", "Di D", "Ed E", "Fi F"}
     empty = cli("timeline", "--topic", "security")
     assert empty.exit_code == 0 and "No dated quotes with a stance on 'security'" in empty.output
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("updates", [0, 2])
+def test_search_shows_an_embedding_bar_only_once_it_embeds(
+    monkeypatch: pytest.MonkeyPatch, updates: int
+) -> None:
+    """Nothing to embed (almost every search): no bar flashing by, no display thread."""
+    from quotes.cli.meaning_commands import embedding_progress
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    before = threading.active_count()
+    with embedding_progress(enabled=True, until_needed=True) as progress:
+        assert progress is not None
+        for done in range(updates):
+            progress(done, updates)
+        displaying = threading.active_count() > before
+    assert displaying == bool(updates)
+    assert ("Embedding" in terminal.getvalue()) == bool(updates), terminal.getvalue()

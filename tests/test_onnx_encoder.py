@@ -68,8 +68,37 @@ def test_a_missing_or_corrupt_export_is_made_again_with_a_notice(
     assert any("unreadable" in r.getMessage() for r in caplog.records), caplog.text
     vector = embedder.encode(["We cannot negotiate on our sovereignty."])
     assert vector.shape == (1, 384)
-    assert path.stat().st_size > 1_000_000
     assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+    # The weights sit beside the graph, in one file, for ONNX Runtime to map.
+    weights = [p for p in path.parent.iterdir() if p.name.endswith(".weights")]
+    assert len(weights) == 1 and weights[0].stat().st_size > 80_000_000, weights
+    assert path.stat().st_size < 1_000_000
+
+
+def test_an_export_whose_weights_file_is_gone_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The graph alone cannot run; an export of the earlier layout is cleared away."""
+    monkeypatch.setenv("QUOTES_MODEL_CACHE", str(tmp_path / "models"))
+    files = model_files(resolve_model_path(DEFAULT_MODEL))
+    from quotes.meaning.onnx_encoder import export_onnx, load_onnx_embedder
+
+    path = onnx_path(DEFAULT_MODEL, files)
+    export_onnx(files, path)
+    legacy = path.with_name(path.name.replace("-mapped.onnx", ".onnx"))
+    assert legacy != path
+    legacy.write_bytes(b"an export with its weights inside")
+    (first,) = path.parent.glob("*.weights")
+    first.unlink()
+    with caplog.at_level(logging.WARNING, logger=LOGGER_NAME):
+        embedder = load_onnx_embedder(DEFAULT_MODEL, files.directory)
+    assert any("unreadable" in r.getMessage() for r in caplog.records), caplog.text
+    reference = load_embedder(runtime="torch")
+    text = ["We cannot negotiate on our sovereignty."]
+    assert float((embedder.encode(text) * reference.encode(text)).sum()) >= 0.999
+    (second,) = path.parent.glob("*.weights")
+    assert second != first
+    assert not legacy.exists()
 
 
 def test_a_model_without_an_onnx_path_falls_back_with_one_notice(
