@@ -99,9 +99,9 @@ def test_an_import_that_fails_mid_batch_leaves_the_index_exact(
     calls = {"n": 0}
     original = writer_module.Writer._insert_quotes
 
-    def failing(self: Any, new: Any, now: Any) -> Any:
+    def failing(self: Any, new: Any, now: Any, **options: Any) -> Any:
         calls["n"] += 1
-        result = original(self, new, now)
+        result = original(self, new, now, **options)
         if calls["n"] == 2:  # the second batch's rows are in, its index rows not yet
             raise Interrupted
         return result

@@ -42,23 +42,20 @@ def bulk_insert(
         table.c[name].type.bind_processor(dialect) or _sqlite_adapter(table.c[name].type)
         for name in columns
     ]
-    active: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = [
-        (i, process, {}) for i, process in enumerate(processors) if process is not None
-    ]
+    active = [(i, process) for i, process in enumerate(processors) if process is not None]
     if active:
         # A batch repeats its values (one created_at, a few hundred dates), so
-        # each distinct value is converted once; only those columns are touched.
-        def convert(row: tuple[Any, ...]) -> list[Any]:
-            values = list(row)
-            for index, process, memo in active:
-                value = values[index]
-                if value is not None:
-                    if value not in memo:
-                        memo[value] = process(value)
-                    values[index] = memo[value]
-            return values
-
-        rows = [tuple(convert(row)) for row in rows]
+        # each distinct value is converted once, a column at a time: the rows
+        # are turned into columns and back by zip, in C, and only the columns
+        # with a converter are touched (a Python call per row cost 0.4 s of
+        # CPU over 400k rows).
+        table_columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+        for index, process in active:
+            column = table_columns[index]
+            memo = {value: process(value) for value in set(column) if value is not None}
+            memo[None] = None
+            table_columns[index] = [memo[value] for value in column]
+        rows = list(zip(*table_columns, strict=True))
     marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in columns)
     connection.exec_driver_sql(
         f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})", rows

@@ -29,9 +29,13 @@ _PREVIEW = 200
 _WIDE = ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Line:
-    """One physical line (with its line ending) and, if it is unusable, why."""
+    """One physical line (with its line ending) and, if it is unusable, why.
+
+    Not frozen: a frozen dataclass is built through ``object.__setattr__`` per
+    field, about four times the cost, and an import builds one per line.
+    """
 
     number: int
     text: str

@@ -99,16 +99,29 @@ class RowValidator:
         self._source_cells: dict[tuple[str | None, str | None], Sources] = {}
 
     def __call__(self, line: int, values: Mapping[str, Any]) -> ImportRow:
-        text = validate_text(_string("text", values.get("text")) or "")
-        speaker, speaker_key = self._speaker(_string("speaker", values.get("speaker")) or "")
-        when = self._date(values.get("date"))
-        raw_kind = values.get("kind")
+        # The remembered forms are looked up by the raw cell first: a hit is
+        # what the slow path would return (only valid values are remembered),
+        # and it skips a call or two for every row of a large file.
+        get = values.get
+        raw = get("text")
+        text = validate_text(raw if type(raw) is str else (_string("text", raw) or ""))
+        raw = get("speaker")
+        found = self._speakers.get(raw) if type(raw) is str else None
+        if found is None:
+            found = self._speaker(_string("speaker", raw) or "")
+        speaker, speaker_key = found
+        raw = get("date")
+        when = self._dates.get(raw) if type(raw) is str else None
+        if when is None:
+            when = self._date(raw)
+        raw_kind = get("kind")
         kind = "quote" if raw_kind is None else (_string("kind", raw_kind) or "quote")
         if kind != "quote":
             kind = kind.strip().lower()
             if kind != "quote":
                 validate_kind(kind)
-        context = _string("context", values.get("context"))
+        context = get("context")
+        context = _string("context", context) if context is not None else None
         if context is not None:
             context = clean_text(context, what="context")
             if len(context) > MAX_TEXT_LENGTH:
@@ -116,25 +129,29 @@ class RowValidator:
                     f"the context is {len(context):,} characters long; the limit is "
                     f"{MAX_TEXT_LENGTH:,}."
                 )
-        topics = values.get("topics")
-        stance = values.get("stance")
-        if stance is None and values.get("stances"):
+        topics = get("topics")
+        stance = get("stance")
+        if stance is None and get("stances"):
             stance = _manual_labels(values["stances"])
         stances = self._stances(stance) if stance is not None else ()
+        urls, outlets = get("source_url"), get("outlet")
+        try:
+            sources = self._source_cells[(urls, outlets)]
+        except (KeyError, TypeError):  # not seen yet, or a JSON list (unhashable)
+            sources = self._cell_sources(urls, outlets)
         return ImportRow(
-            line=line,
-            text=text,
-            text_hash=text_hash(text, cleaned=True),
-            speaker=speaker,
-            speaker_key=speaker_key,
-            date=when.start if when else None,
-            precision=when.precision if when else None,
-            sources=self._cell_sources(values.get("source_url"), values.get("outlet"))
-            or self._source_objects(values.get("sources")),
-            context=context,
-            kind=kind,
-            topics=self._all_topics(topics, stances) if topics or stances else (),
-            stances=stances,
+            line,
+            text,
+            text_hash(text, cleaned=True),
+            speaker,
+            speaker_key,
+            when.start if when else None,
+            when.precision if when else None,
+            sources or self._source_objects(get("sources")),
+            context,
+            kind,
+            self._all_topics(topics, stances) if topics or stances else (),
+            stances,
         )
 
     def _speaker(self, raw: str) -> tuple[str, str]:

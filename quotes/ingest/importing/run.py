@@ -169,6 +169,7 @@ def import_file(
         validate = RowValidator(writer.topic_ids, options.date_format)
         columns = values_of.columns
         reach = max(columns.index.values(), default=-1) + 1 if columns is not None else 0
+        values, add = values_of.values, run.add  # looked up once, called for every row
         for item in records:
             whole = (
                 columns is None
@@ -184,7 +185,7 @@ def import_file(
                     run.reject(record.line, record.reason, record.raw)
                 else:
                     try:
-                        run.add(validate(record.line, values_of.values(record)))
+                        add(validate(record.line, values(record)))
                     except BadInputError as exc:
                         run.reject(
                             record.line, f"line {record.line}: {exc}".rstrip("."), record.raw
@@ -330,11 +331,12 @@ class _Values:
     restore_cells: bool = False
 
     def values(self, record: Record) -> dict[str, Any]:
-        if isinstance(record.values, dict):
+        cells = record.values
+        if type(cells) is dict:
             assert self.keys is not None
-            return json_values(record.values, self.keys)
-        assert self.columns is not None
-        found = self.columns.values(record.values)
+            return json_values(cells, self.keys)
+        assert self.columns is not None and isinstance(cells, list)
+        found = self.columns.values(cells)
         if self.restore_cells and _may_be_guarded(record.raw):
             return {
                 k: restore(v) if type(v) is str and v.startswith("'") else v
