@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import random
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from quotes.meaning.encoder import load_embedder, resolve_model_path
-from quotes.meaning.onnx_encoder import OnnxEmbedder, model_files, onnx_path
+from quotes.meaning.onnx_encoder import (
+    MAX_BULK_WORKERS,
+    OnnxEmbedder,
+    bulk_workers,
+    model_files,
+    onnx_path,
+)
 from quotes.notices import LOGGER_NAME
 from quotes.store.settings import DEFAULT_MODEL
 
@@ -117,3 +126,28 @@ def test_a_model_without_an_onnx_path_falls_back_with_one_notice(
     assert len(notices) == 1 and "sentence-transformers" in notices[0], notices
     assert not isinstance(embedder, OnnxEmbedder)
     assert embedder.encode(["Tariffs will rise."]).shape == (1, 384)
+
+
+def test_batches_encoded_at_once_give_the_serial_vectors_in_input_order() -> None:
+    """Workers share one session: each row must be its own text's, whatever ran beside it."""
+    texts = _test_set()
+    random.Random(5).shuffle(texts)
+    fast = load_embedder(runtime="onnx")
+    assert isinstance(fast, OnnxEmbedder)
+    serial = replace(fast, workers=1, _bulk=None).encode(texts, batch_size=8)
+    parallel = replace(fast, workers=3, _bulk=None).encode(texts, batch_size=8)
+    assert len(texts) > 20 * 8  # many batches, so the workers interleave
+    assert parallel.shape == serial.shape == (len(texts), 384)
+    assert np.array_equal(parallel, serial)
+    # Order: every row is the vector of the text at that position, encoded alone.
+    for index in (0, 1, len(texts) // 2, len(texts) - 1):
+        alone = fast.encode([texts[index]])[0]
+        assert float(parallel[index] @ alone) >= 0.9999, texts[index]
+
+
+@pytest.mark.parametrize(("cores", "expected"), [(1, 1), (2, 2), (3, 3), (64, MAX_BULK_WORKERS)])
+def test_bulk_workers_follow_the_usable_cores_up_to_the_cap(
+    monkeypatch: pytest.MonkeyPatch, cores: int, expected: int
+) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cores)), raising=False)
+    assert bulk_workers() == expected

@@ -1,0 +1,116 @@
+"""``quotes embed`` throughput against raw ``SentenceTransformer.encode``, interleaved.
+
+Run: ``.venv/bin/python benchmarks/embed_speed.py [--rows 600] [--rounds 5] [--batch 64]``
+
+Issue 13 aims at ``quotes embed`` >= 1.5x the throughput of a raw
+``SentenceTransformer.encode(texts, batch_size=64)`` call on the same texts.
+Texts: ``--rows`` real sentences nobody on this project wrote (LIAR, ParlEE,
+manifesto, as in ``embed_int8.py``) plus ten short statements ("No.",
+"Never."). Each round runs, in this order and on the same texts:
+
+1. raw ``SentenceTransformer.encode`` (torch, its default threads): the floor;
+2. ``embed_missing`` into a fresh SQLite database filled (untimed) with the
+   texts: what ``quotes embed`` does (read, encode with ONNX, write);
+3. the ONNX embedder's ``encode`` alone, as shipped (one batch per core,
+   each on one thread of a shared session);
+4. the same ``encode`` the way it ran before (batches one after another on
+   one session with an intra-op thread per core), for the difference.
+
+Printed per arm: median texts/s of the rounds (min-max), the median ratio to
+the raw floor of the same round (min-max), and the process CPU seconds per
+100 texts (user + system over all threads: less sensitive to other
+processes than wall time, though spinning threads count too). The load
+average is printed with every round: on a shared machine quote ratios, not
+absolute figures. Vectors of every ONNX arm are checked against torch's
+(cosine >= 0.999) before timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from embed_int8 import SHORT, embed_command, load_average, real_sentences  # noqa: E402
+
+from quotes.meaning.encoder import load_embedder  # noqa: E402
+from quotes.meaning.onnx_encoder import OnnxEmbedder, _session, bulk_workers  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=600)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--batch", type=int, default=64)
+    args = parser.parse_args()
+    texts = real_sentences(args.rows) + SHORT
+    batch = args.batch
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores ({bulk_workers()} bulk "
+        f"workers), Python {platform.python_version()}; {len(texts)} texts (median "
+        f"{statistics.median(len(t) for t in texts):.0f} chars), batch {batch}; "
+        f"{load_average()}",
+        flush=True,
+    )
+    torch_model = load_embedder(runtime="torch")
+    shipped = load_embedder(runtime="onnx")
+    assert isinstance(shipped, OnnxEmbedder)
+    before = replace(shipped, workers=1, _bulk=_session(shipped.path, threads=0))
+    model: Any = torch_model.model  # type: ignore[attr-defined]
+    reference = torch_model.encode(texts, batch_size=batch)
+    for label, embedder in (("shipped", shipped), ("before", before)):
+        cosine = (embedder.encode(texts, batch_size=batch) * reference).sum(axis=1)
+        print(f"  ONNX {label} vs torch: min cosine {cosine.min():.5f}")
+        assert cosine.min() >= 0.999
+    wall: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for attempt in range(args.rounds):
+            runners: dict[str, Callable[[], object]] = {
+                "raw SentenceTransformer.encode": lambda: model.encode(
+                    texts, batch_size=batch, show_progress_bar=False
+                ),
+                "embed_missing (quotes embed)": embed_command(texts, Path(folder), attempt),
+                "ONNX encode alone (shipped)": lambda: shipped.encode(texts, batch_size=batch),
+                "ONNX encode, serial 2-thread (before)": lambda: before.encode(
+                    texts, batch_size=batch
+                ),
+            }
+            for name, run in runners.items():
+                started, cpu_started = time.perf_counter(), time.process_time()
+                run()
+                wall.setdefault(name, []).append(len(texts) / (time.perf_counter() - started))
+                cpu.setdefault(name, []).append(
+                    100 * (time.process_time() - cpu_started) / len(texts)
+                )
+            print(
+                f"  round {attempt + 1}: "
+                + ", ".join(f"{v[-1]:,.0f}" for v in wall.values())
+                + f" texts/s; {load_average()}",
+                flush=True,
+            )
+    raw = wall["raw SentenceTransformer.encode"]
+    print(f"{len(texts)} texts, {args.rounds} rounds: median (min-max); ratio to raw; CPU s/100")
+    for name, values in wall.items():
+        ratios = [v / r for v, r in zip(values, raw, strict=True)]
+        print(
+            f"  {name:<38} {statistics.median(values):6,.0f} /s "
+            f"({min(values):,.0f}-{max(values):,.0f})  x{statistics.median(ratios):.2f} "
+            f"({min(ratios):.2f}-{max(ratios):.2f})  cpu {statistics.median(cpu[name]):.2f} s"
+        )
+    print(load_average())
+
+
+if __name__ == "__main__":
+    main()
