@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from quotes.errors import BadInputError
 from quotes.meaning.encoder import DEFAULT_BATCH_SIZE, Embedder, load_embedder, pack
+from quotes.store import coverage
 from quotes.store.engine import Database
 from quotes.store.models import Embedding, Quote, utcnow
 
@@ -56,14 +57,15 @@ class EmbedReport:
         return asdict(self)
 
 
-def _needs_vector(model: str) -> Select[int, str, str]:
-    """SELECT (quote id, text, text_hash) of quotes without a current vector."""
-    return (
+def _needs_vector(model: str, above: int = coverage.ALL) -> Select[int, str, str]:
+    """SELECT (quote id, text, text_hash) of quotes above id ``above`` without a current vector."""
+    statement = (
         select(Quote.id, Quote.text, Quote.text_hash)
         .outerjoin(Embedding, (Embedding.quote_id == Quote.id) & (Embedding.model == model))
         .where(or_(Embedding.id.is_(None), Embedding.content_hash != Quote.text_hash))
         .order_by(Quote.id)
     )
+    return statement.where(Quote.id > above) if above != coverage.ALL else statement
 
 
 def count_missing(session: Session, model: str) -> int:
@@ -100,10 +102,15 @@ def embed_missing(
 
     name = embedder.name if embedder is not None else stored_name(model_name(model))
     with database.session() as session:
-        rows = session.execute(_needs_vector(name)).all()
+        # The state is read first: quotes.store.coverage says why that order is safe.
+        state, above = coverage.unchecked_above(session, name)
+        rows = [] if above is None else session.execute(_needs_vector(name, above)).all()
+        total = count_vectors(session, name) if above is None else 0
     if not rows:
-        with database.session() as session:
-            total = count_vectors(session, name)
+        if above is not None:  # checked and complete: later checks can skip it
+            with database.session(write=True) as session:
+                coverage.record(session, name, state)
+                total = count_vectors(session, name)
         return EmbedReport(model=name, pending=0, encoded=0, copied=0, total=total)
     # Fail on a bad model before doing anything else.
     active = embedder if embedder is not None else load_embedder(name)
@@ -132,6 +139,8 @@ def embed_missing(
         done += len(records)
         if progress:
             progress(done, len(rows))
+    with database.session(write=True) as session:
+        coverage.record(session, name, state)
     with database.session() as session:
         total = count_vectors(session, name)
         from quotes.search.vector_index import refresh_index
