@@ -20,7 +20,7 @@ from sqlalchemy import delete, event, select, text, update
 
 from quotes.ingest.importing.run import ImportOptions, import_file
 from quotes.meaning import vectors
-from quotes.meaning.vectors import count_missing, embed_missing
+from quotes.meaning.vectors import count_missing, embed_before_search, embed_missing
 from quotes.records.merging import merge_speakers
 from quotes.records.quote_edits import delete_quotes, edit_quote, restore_quote
 from quotes.records.quotes import add_quote
@@ -86,6 +86,17 @@ def test_nothing_changed_means_no_anti_join(embedded) -> None:
     with statements(db) as seen:
         embed_missing(db, embedder=fake)
     assert anti_joins(seen) == []
+
+
+def test_the_check_before_a_search_reads_single_rows_only(embedded) -> None:
+    db, fake, _ = embedded
+    with statements(db) as seen:
+        assert embed_before_search(db, embedder=fake) == 0
+    assert seen and not any("count(" in s.lower() or ANTI_JOIN in s for s in seen)
+    new_id = _add(db, "Greenland is not for sale.")
+    assert embed_before_search(db, embedder=fake) == 1
+    with db.session() as session:
+        assert session.scalar(select(Embedding.quote_id).where(Embedding.quote_id == new_id))
 
 
 def test_a_quote_added_after_a_check_is_embedded_next(embedded) -> None:
