@@ -66,8 +66,10 @@ _PG_FUNCTIONS = {
         f"AND quotes.text_hash = old_rows.content_hash) THEN {_BUMP} END IF; RETURN NULL; END"
     ),
 }
-#: name -> (event, table, transition table clause, function). Names sort after
-#: ``embeddings_changed`` (0004) so every writer locks vector_changes first.
+#: name -> (event, table, transition table clause, function). The embeddings
+#: ones sort after ``embeddings_changed`` (0004): a statement on embeddings
+#: locks vector_changes before coverage_changes, the order an edit takes them
+#: in (it deletes the old vectors, then updates the text).
 _PG_TRIGGERS = {
     "coverage_quotes_inserted": ("INSERT", "quotes", "", "coverage_bump"),
     "coverage_quotes_edited": ("UPDATE OF id, text_hash", "quotes", "", "coverage_bump"),
