@@ -301,3 +301,31 @@ def test_the_stamp_is_not_recorded_when_the_counter_moved(embedded) -> None:
         assert counter is not None and counter > state.changes
     with db.session() as session:
         assert coverage.unchecked_above(session, "fake-words")[1] == coverage.ALL
+
+
+@pytest.mark.model
+def test_the_cli_search_finds_what_was_added_edited_or_imported_after_a_search(
+    cli: Any, tmp_path: Path
+) -> None:
+    """Through the CLI with the real model: each change is found by the very next search."""
+    import json
+
+    def top(query: str) -> str:
+        hits = json.loads(cli.ok("search", query, "--mode", "semantic", "--json").stdout)
+        return str(hits[0]["text"])
+
+    cli.ok("add", "The shop has a big sale on shoes.", "--speaker", "Ann Banker", "--new-speaker")
+    cli.ok("add", "Interest rates will stay high.", "--speaker", "Ann Banker")
+    assert top("discounted footwear") == "The shop has a big sale on shoes."
+    cli.ok("add", "Greenland is not for sale.", "--speaker", "Mute Egede", "--new-speaker")
+    assert top("an island that cannot be bought") == "Greenland is not for sale."
+    added = json.loads(cli.ok("search", "Greenland", "--mode", "text", "--json").stdout)
+    cli.ok("edit", str(added[0]["id"]), "--text", "The new football stadium opens in August.")
+    assert top("a sports arena is inaugurated") == "The new football stadium opens in August."
+    path = tmp_path / "more.csv"
+    path.write_text(
+        "text,speaker\nWe will plant a million trees along the rivers.,Mute Egede\n",
+        encoding="utf-8",
+    )
+    cli.ok("import", str(path))
+    assert top("reforestation near waterways") == "We will plant a million trees along the rivers."
