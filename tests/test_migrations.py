@@ -21,6 +21,8 @@ EXPECTED_TABLES = {
     "quote_topics",
     "embeddings",
     "stance_assessments",
+    "coverage_changes",
+    "vector_coverage",
     "alembic_version",
 }
 
@@ -180,3 +182,28 @@ def test_every_revision_steps_down_and_up(fresh_target: str) -> None:
     for revision in reversed(revisions):
         migrate.upgrade(database, revision)
         assert current_revision(database) == revision
+
+
+def _coverage_triggers(database) -> set[str]:
+    with database.engine.connect() as connection:
+        if database.is_sqlite:
+            query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        else:
+            query = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+        return {name for (name,) in connection.execute(text(query)) if "coverage" in name}
+
+
+def test_coverage_revision_downgrades_to_the_one_before_and_back(fresh_target: str) -> None:
+    database = open_database(fresh_target, migrate=False)
+    migrate.upgrade(database, "head")
+    assert len(_coverage_triggers(database)) == 5
+    migrate.downgrade(database, "0004_speed")
+    assert current_revision(database) == "0004_speed"
+    tables = set(inspect(database.engine).get_table_names())
+    assert "vector_changes" in tables
+    assert not tables & {"coverage_changes", "vector_coverage"}
+    assert _coverage_triggers(database) == set()
+    migrate.upgrade(database, "head")
+    assert len(_coverage_triggers(database)) == 5
+    with database.engine.connect() as connection:
+        assert connection.execute(text("SELECT counter FROM coverage_changes")).all() == [(0,)]

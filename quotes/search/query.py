@@ -99,7 +99,7 @@ def prepare_search(database: Database, mode: str | None, progress: Progress | No
             mode = default_mode(session)
     mode = check_mode(mode)
     if mode != "text":
-        from quotes.meaning.vectors import embed_missing
+        from quotes.meaning.vectors import embed_before_search
 
-        embed_missing(database, progress=progress)
+        embed_before_search(database, progress)
     return mode

@@ -238,6 +238,35 @@ class VectorChanges(Base):
     counter: Mapped[int] = mapped_column(BigInteger)
 
 
+class CoverageChanges(Base):
+    """One row whose counter triggers bump when a quote may have lost its current vector.
+
+    quotes.store.coverage compares it with the value each model was last
+    seen fully embedded at, so a search by meaning need not look for missing
+    vectors when nothing changed. Migration 0005 creates the triggers.
+    """
+
+    __tablename__ = "coverage_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter: Mapped[int] = mapped_column(BigInteger)
+
+
+class VectorCoverage(Base):
+    """For one model: the state in which every quote was last seen with a current vector.
+
+    ``changes`` is the ``coverage_changes`` counter then, ``top_quote_id``
+    the highest quote id then (0 for none); quotes.store.coverage says what
+    each back end may conclude from them.
+    """
+
+    __tablename__ = "vector_coverage"
+
+    model: Mapped[str] = mapped_column(String(300), primary_key=True)
+    changes: Mapped[int] = mapped_column(BigInteger)
+    top_quote_id: Mapped[int] = mapped_column(BigInteger)
+
+
 class StanceAssessment(Base):
     """Where a quote stands on a topic: label, score in [-1, 1], and who said so.
 

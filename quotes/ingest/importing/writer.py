@@ -33,6 +33,7 @@ from sqlalchemy import (
 from quotes.ingest.importing.bulk import bulk_insert, chunks
 from quotes.ingest.importing.fulltext_batch import fulltext_per_batch
 from quotes.ingest.importing.rows import ImportRow, Sources
+from quotes.store.coverage import inserts_above_top
 from quotes.store.models import (
     Quote,
     QuoteSource,
@@ -83,7 +84,7 @@ class Writer:
         """Write one batch inside the caller's transaction."""
         if not rows:
             return BatchOutcome()
-        with fulltext_per_batch(self.connection):
+        with fulltext_per_batch(self.connection), inserts_above_top(self.connection):
             return self._write(rows)
 
     def _write(self, rows: Sequence[ImportRow]) -> BatchOutcome:
