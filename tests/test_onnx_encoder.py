@@ -16,6 +16,7 @@ import pytest
 from quotes.meaning.encoder import load_embedder, resolve_model_path
 from quotes.meaning.onnx_encoder import (
     MAX_BULK_WORKERS,
+    QUICK_QUERIES,
     OnnxEmbedder,
     bulk_workers,
     model_files,
@@ -143,6 +144,20 @@ def test_batches_encoded_at_once_give_the_serial_vectors_in_input_order() -> Non
     for index in (0, 1, len(texts) // 2, len(texts) - 1):
         alone = fast.encode([texts[index]])[0]
         assert float(parallel[index] @ alone) >= 0.9999, texts[index]
+
+
+def test_a_process_that_keeps_asking_moves_to_the_optimised_session_with_the_same_vectors() -> None:
+    """The first queries use the quick session; later ones the optimised one, same meaning."""
+    texts = _test_set()
+    embedder = load_embedder(runtime="onnx")
+    assert isinstance(embedder, OnnxEmbedder)
+    embedder = replace(embedder, _bulk=None, _queries=0)
+    quick = [embedder.encode([text])[0] for text in texts[:QUICK_QUERIES]]
+    assert embedder._bulk is None  # a short process never pays to open the optimised one
+    optimised = [embedder.encode([text])[0] for text in texts[:QUICK_QUERIES]]
+    assert embedder._bulk is not None
+    for text, a, b in zip(texts, quick, optimised, strict=False):
+        assert float(a @ b) >= 0.9999, text
 
 
 @pytest.mark.parametrize(("cores", "expected"), [(1, 1), (2, 2), (3, 3), (64, MAX_BULK_WORKERS)])
