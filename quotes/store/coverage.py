@@ -54,6 +54,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from quotes.store.models import CoverageChanges, VectorCoverage
+from quotes.store.triggers import sqlite_trigger_suspended
 
 #: The SQLite row trigger that bumps the counter for a quote inserted below
 #: the highest id (migration 0005).
@@ -137,18 +138,10 @@ def inserts_above_top(connection: Connection) -> Iterator[None]:
     is bumped instead. The trigger is created again from the SQL SQLite stored
     for it, before the caller commits.
     """
-    if connection.dialect.name != "sqlite":
+    with sqlite_trigger_suspended(connection, INSERT_TRIGGER) as suspended:
         yield
+    if not suspended:
         return
-    found = connection.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (INSERT_TRIGGER,)
-    ).scalar()
-    if found is None:
-        yield
-        return
-    connection.exec_driver_sql(f"DROP TRIGGER {INSERT_TRIGGER}")
-    yield
-    connection.exec_driver_sql(str(found))
     top = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM quotes").scalar_one()
     if top >= _LARGEST_ROWID:
         connection.exec_driver_sql("UPDATE coverage_changes SET counter = counter + 1 WHERE id = 1")

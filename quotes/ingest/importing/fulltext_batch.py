@@ -26,6 +26,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection
 
+from quotes.store.triggers import sqlite_trigger_suspended
+
 INSERT_TRIGGER = "quotes_fts_after_insert"
 
 
@@ -35,16 +37,11 @@ def fulltext_per_batch(connection: Connection) -> Iterator[None]:
     if connection.dialect.name != "sqlite":
         yield
         return
-    found = connection.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (INSERT_TRIGGER,)
-    ).scalar()
-    if found is None:  # no trigger, nothing keeps the index: leave it as it is
-        yield
-        return
     top = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM quotes").scalar_one()
-    connection.exec_driver_sql(f"DROP TRIGGER {INSERT_TRIGGER}")
-    yield
-    connection.exec_driver_sql(
-        "INSERT INTO quotes_fts (rowid, text) SELECT id, text FROM quotes WHERE id > ?", (top,)
-    )
-    connection.exec_driver_sql(str(found))
+    with sqlite_trigger_suspended(connection, INSERT_TRIGGER) as suspended:
+        yield
+        if suspended:  # no trigger, nothing keeps the index: leave it as it is
+            connection.exec_driver_sql(
+                "INSERT INTO quotes_fts (rowid, text) SELECT id, text FROM quotes WHERE id > ?",
+                (top,),
+            )
