@@ -9,12 +9,15 @@ import sqlite3
 import sys
 
 BATCH = 10_000
-SCHEMA = """
+#: The indexed, searchable table both floors fill (floor_sqlite_bulk.py too).
+TABLES = """
 CREATE TABLE quotes (id INTEGER PRIMARY KEY, speaker TEXT NOT NULL, text TEXT NOT NULL,
     date TEXT, outlet TEXT, context TEXT);
 CREATE INDEX ix_speaker_date ON quotes (speaker, date);
 CREATE VIRTUAL TABLE quotes_fts USING fts5(text, content='quotes', content_rowid='id',
     tokenize='porter unicode61 remove_diacritics 2');
+"""
+TRIGGER = """
 CREATE TRIGGER quotes_ai AFTER INSERT ON quotes BEGIN
     INSERT INTO quotes_fts(rowid, text) VALUES (new.id, new.text);
 END;
@@ -22,11 +25,17 @@ END;
 INSERT = "INSERT INTO quotes (text, speaker, date, outlet, context) VALUES (?, ?, ?, ?, ?)"
 
 
-def main(path: str, db: str) -> None:
+def create(db: str, schema: str) -> sqlite3.Connection:
+    """A new database in WAL mode, synchronous=NORMAL (as the project's), with ``schema``."""
     connection = sqlite3.connect(db, isolation_level=None)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
-    connection.executescript(SCHEMA)
+    connection.executescript(schema)
+    return connection
+
+
+def main(path: str, db: str) -> None:
+    connection = create(db, TABLES + TRIGGER)
     with open(path, newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)
         next(reader)

@@ -9,24 +9,16 @@ searchable table can cost (issue 13 item 6's floor).
 """
 
 import csv
-import sqlite3
 import sys
+from pathlib import Path
 
-SCHEMA = """
-CREATE TABLE quotes (id INTEGER PRIMARY KEY, speaker TEXT NOT NULL, text TEXT NOT NULL,
-    date TEXT, outlet TEXT, context TEXT);
-CREATE INDEX ix_speaker_date ON quotes (speaker, date);
-CREATE VIRTUAL TABLE quotes_fts USING fts5(text, content='quotes', content_rowid='id',
-    tokenize='porter unicode61 remove_diacritics 2');
-"""
-INSERT = "INSERT INTO quotes (text, speaker, date, outlet, context) VALUES (?, ?, ?, ?, ?)"
+# import_bench.py runs this file with runpy, which does not put its folder on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from floor_sqlite import INSERT, TABLES, create  # noqa: E402
 
 
 def main(path: str, db: str) -> None:
-    connection = sqlite3.connect(db, isolation_level=None)
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA synchronous=NORMAL")
-    connection.executescript(SCHEMA)
+    connection = create(db, TABLES)
     with open(path, newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)
         next(reader)
