@@ -101,6 +101,55 @@ def load_average() -> str:
     return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
+#: The arm every other arm's ratio is taken against, in each round.
+RAW = "raw SentenceTransformer.encode"
+Arms = dict[str, Callable[[], object]]
+
+
+def interleave(
+    rounds: int, texts: int, arms_of_round: Callable[[int], Arms]
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Run every arm once per round, in order: texts/s and CPU s per 100 texts of each.
+
+    Interleaving puts each arm under the same load as the raw floor of its round
+    (this machine is shared); the load average is printed with every round.
+    """
+    wall: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
+    for attempt in range(rounds):
+        for name, run in arms_of_round(attempt).items():
+            started, cpu_started = time.perf_counter(), time.process_time()
+            run()
+            wall.setdefault(name, []).append(texts / (time.perf_counter() - started))
+            cpu.setdefault(name, []).append(100 * (time.process_time() - cpu_started) / texts)
+        print(
+            f"  round {attempt + 1}: "
+            + ", ".join(f"{v[-1]:,.0f}" for v in wall.values())
+            + f" texts/s; {load_average()}",
+            flush=True,
+        )
+    return wall, cpu
+
+
+def print_throughput(
+    header: str, wall: dict[str, list[float]], cpu: dict[str, list[float]] | None = None
+) -> None:
+    """Per arm: median texts/s (min-max), median ratio to :data:`RAW` of the same round."""
+    print(header)
+    raw = wall[RAW]
+    for name, values in wall.items():
+        ratios = [v / r for v, r in zip(values, raw, strict=True)]
+        line = (
+            f"  {name:<42} {statistics.median(values):7,.0f} /s "
+            f"({min(values):,.0f}-{max(values):,.0f})  x{statistics.median(ratios):.2f} "
+            f"({min(ratios):.2f}-{max(ratios):.2f})"
+        )
+        if cpu is not None:
+            line += f"  cpu {statistics.median(cpu[name]):.2f} s"
+        print(line)
+    print(load_average())
+
+
 def quantised(float_embedder: OnnxEmbedder, name: str, only: str | None) -> OnnxEmbedder:
     """A dynamically quantised copy of the float export, as an embedder (temp directory)."""
     import onnx
@@ -203,13 +252,11 @@ def main() -> None:
     sample = texts[: args.speed_rows]
     model: Any = torch_model.model  # type: ignore[attr-defined]
     model.encode(sample[:BATCH], batch_size=BATCH, show_progress_bar=False)  # warm up
-    speeds: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as folder:
-        for attempt in range(args.rounds):
-            runners: dict[str, Callable[[], object]] = {
-                "raw SentenceTransformer.encode": lambda: model.encode(
-                    sample, batch_size=BATCH, show_progress_bar=False
-                ),
+
+        def arms(attempt: int) -> Arms:
+            runners: Arms = {
+                RAW: lambda: model.encode(sample, batch_size=BATCH, show_progress_bar=False),
                 "embed_missing (quotes embed, float ONNX)": embed_command(
                     sample, Path(folder), attempt
                 ),
@@ -217,26 +264,12 @@ def main() -> None:
             }
             for name, embedder in variants.items():
                 runners[name] = lambda e=embedder: e.encode(sample, batch_size=BATCH)
-            for name, run in runners.items():
-                start = time.perf_counter()
-                run()
-                speeds.setdefault(name, []).append(len(sample) / (time.perf_counter() - start))
-            print(
-                f"  round {attempt + 1}: "
-                + ", ".join(f"{v[-1]:,.0f}" for v in speeds.values())
-                + f" texts/s; {load_average()}",
-                flush=True,
-            )
-    raw = speeds["raw SentenceTransformer.encode"]
-    print(f"throughput, {len(sample)} texts, batch {BATCH}: median (min-max); ratio to raw")
-    for name, values in speeds.items():
-        ratios = [v / r for v, r in zip(values, raw, strict=True)]
-        print(
-            f"  {name:<42} {statistics.median(values):7,.0f} /s "
-            f"({min(values):,.0f}-{max(values):,.0f})  x{statistics.median(ratios):.2f} "
-            f"({min(ratios):.2f}-{max(ratios):.2f})"
-        )
-    print(load_average())
+            return runners
+
+        speeds, _ = interleave(args.rounds, len(sample), arms)
+    print_throughput(
+        f"throughput, {len(sample)} texts, batch {BATCH}: median (min-max); ratio to raw", speeds
+    )
 
 
 if __name__ == "__main__":

@@ -33,8 +33,6 @@ import platform
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -42,7 +40,16 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from embed_int8 import SHORT, embed_command, load_average, real_sentences  # noqa: E402
+from embed_int8 import (  # noqa: E402
+    RAW,
+    SHORT,
+    Arms,
+    embed_command,
+    interleave,
+    load_average,
+    print_throughput,
+    real_sentences,
+)
 
 from quotes.meaning.encoder import load_embedder  # noqa: E402
 from quotes.meaning.onnx_encoder import OnnxEmbedder, _session, bulk_workers  # noqa: E402
@@ -73,43 +80,24 @@ def main() -> None:
         cosine = (embedder.encode(texts, batch_size=batch) * reference).sum(axis=1)
         print(f"  ONNX {label} vs torch: min cosine {cosine.min():.5f}")
         assert cosine.min() >= 0.999
-    wall: dict[str, list[float]] = {}
-    cpu: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as folder:
-        for attempt in range(args.rounds):
-            runners: dict[str, Callable[[], object]] = {
-                "raw SentenceTransformer.encode": lambda: model.encode(
-                    texts, batch_size=batch, show_progress_bar=False
-                ),
+
+        def arms(attempt: int) -> Arms:
+            return {
+                RAW: lambda: model.encode(texts, batch_size=batch, show_progress_bar=False),
                 "embed_missing (quotes embed)": embed_command(texts, Path(folder), attempt),
                 "ONNX encode alone (shipped)": lambda: shipped.encode(texts, batch_size=batch),
                 "ONNX encode, serial 2-thread (before)": lambda: before.encode(
                     texts, batch_size=batch
                 ),
             }
-            for name, run in runners.items():
-                started, cpu_started = time.perf_counter(), time.process_time()
-                run()
-                wall.setdefault(name, []).append(len(texts) / (time.perf_counter() - started))
-                cpu.setdefault(name, []).append(
-                    100 * (time.process_time() - cpu_started) / len(texts)
-                )
-            print(
-                f"  round {attempt + 1}: "
-                + ", ".join(f"{v[-1]:,.0f}" for v in wall.values())
-                + f" texts/s; {load_average()}",
-                flush=True,
-            )
-    raw = wall["raw SentenceTransformer.encode"]
-    print(f"{len(texts)} texts, {args.rounds} rounds: median (min-max); ratio to raw; CPU s/100")
-    for name, values in wall.items():
-        ratios = [v / r for v, r in zip(values, raw, strict=True)]
-        print(
-            f"  {name:<38} {statistics.median(values):6,.0f} /s "
-            f"({min(values):,.0f}-{max(values):,.0f})  x{statistics.median(ratios):.2f} "
-            f"({min(ratios):.2f}-{max(ratios):.2f})  cpu {statistics.median(cpu[name]):.2f} s"
-        )
-    print(load_average())
+
+        wall, cpu = interleave(args.rounds, len(texts), arms)
+    print_throughput(
+        f"{len(texts)} texts, {args.rounds} rounds: median (min-max); ratio to raw; CPU s/100",
+        wall,
+        cpu,
+    )
 
 
 if __name__ == "__main__":
