@@ -230,7 +230,10 @@ class OnnxEmbedder:
         workers = self.workers or bulk_workers()
         # Sorted by length, batches pad little; results go back in input order.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        batches = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+        # Fewer texts than a batch per worker are split evenly between the
+        # workers: each runs on one thread, so one batch would leave a core idle.
+        size = min(batch_size, -(-len(texts) // workers))
+        batches = [order[start : start + size] for start in range(0, len(order), size)]
 
         bulk = self._bulk_session()
 
