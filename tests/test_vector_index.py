@@ -168,3 +168,52 @@ def test_the_opened_index_searches_with_the_configured_expansion(
         assert index.expansion_search == 123
         vector_index.forget_indexes()
         assert vector_index.open_index(session, "all-MiniLM-L6-v2", 384).expansion_search == 123
+
+
+@pytest.mark.parametrize("other_updated_the_file", [True, False], ids=["file-updated", "file-stale"])
+def test_a_warm_search_finds_vectors_another_process_added(
+    corpus: Database, monkeypatch: pytest.MonkeyPatch, other_updated_the_file: bool
+) -> None:
+    # A warm search does not read the change counter before asking its open
+    # index: the SQL check reads it with the candidates. Here another process
+    # embeds a new quote (its own index update, or none), and this process's
+    # open index is older: the counter the check saw must send it back to disk.
+    _use_index(monkeypatch, True)
+    query = "Icebreakers for the Northwest Passage"
+    with corpus.session() as session:
+        assert _ranked(session, query)  # opens the index in this process
+    stale = dict(vector_index._OPEN)
+    with corpus.session(write=True) as session:
+        new = add_quote(
+            session, "We are ordering icebreakers for the Northwest Passage.", "Extra Speaker 0"
+        ).quote_id
+    if not other_updated_the_file:
+        monkeypatch.setattr(vector_index, "refresh_index", lambda *args: None)
+    embed_missing(corpus)
+    vector_index._OPEN.clear()
+    vector_index._OPEN.update(stale)  # as if the embedding had run in another process
+    with corpus.session() as session:
+        assert _ranked(session, query)[0][0] == new
+
+
+def test_a_warm_index_search_is_one_statement(
+    corpus: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import event
+
+    from quotes.meaning.encoder import load_embedder
+
+    _use_index(monkeypatch, True)
+    vector = load_embedder().encode(["Arctic security"])[0]
+    with corpus.session() as session:
+        vector_index.index_ranking(session, vector, "all-MiniLM-L6-v2", [], 10)  # opens it
+        statements: list[str] = []
+        engine = session.get_bind().engine
+        record = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            hits = vector_index.index_ranking(session, vector, "all-MiniLM-L6-v2", [], 10)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+    assert len(hits) == 10
+    assert len(statements) == 1 and "vector_changes" in statements[0], statements

@@ -15,6 +15,11 @@ same for every query, so SQLAlchemy compiles it once and psycopg prepares it
 on the server after a few uses. Measured warm at 100k vectors (100
 candidates, interleaved): 4.0 ms a check against 7.3 ms with the ``IN``
 list. SQLite has no arrays; its ``IN`` list is cheap (in-process).
+
+:func:`checked_hits` also reads the vector change counter in the same
+statement, so the index can tell whether it was current for exactly the rows
+this check saw without a statement of its own for the counter
+(quotes.search.vector_index).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from sqlalchemy import ARRAY, ColumnElement, Select, any_, bindparam, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from quotes.meaning.encoder import VECTOR_DTYPE
-from quotes.store.models import Embedding, Quote
+from quotes.store.models import Embedding, Quote, VectorChanges
 
 #: Candidates checked per SQL statement on SQLite (bound parameters stay well under limits).
 _CHUNK = 1000
@@ -71,15 +76,41 @@ def current_hits(
     ``keys`` are values of ``by`` (``Embedding.id`` from the index,
     ``Embedding.quote_id`` from the matrix). Best first, ties by quote id.
     """
-    statement = _current(model, clauses)
+    return checked_hits(session, model, clauses, query, by, keys)[0]
+
+
+def checked_hits(
+    session: Session,
+    model: str,
+    clauses: list[ColumnElement[bool]],
+    query: npt.NDArray[np.float32],
+    by: InstrumentedAttribute[int],
+    keys: list[int],
+) -> tuple[list[Hit], int | None]:
+    """:func:`current_hits` and the vector change counter its statement saw.
+
+    The counter is ``None`` when no candidate passed (no row carried it) or
+    when SQLite's chunks saw different values: the caller then reads it on
+    its own.
+    """
+    counter = select(VectorChanges.counter).where(VectorChanges.id == 1).scalar_subquery()
+    statement = _current(model, clauses).add_columns(counter)
     if session.get_bind().dialect.name == "postgresql":
         keyed = statement.where(by == any_(bindparam("keys", type_=ARRAY(by.type))))
-        return _best_first(_scored(session.execute(keyed, {"keys": keys}).all(), query))
+        rows = session.execute(keyed, {"keys": keys}).all()
+        return _best_first(_scored(rows, query)), _seen(rows)
     hits: list[Hit] = []
+    seen: set[int | None] = set()
     for start in range(0, len(keys), _CHUNK):
-        part = keys[start : start + _CHUNK]
-        hits += _scored(session.execute(statement.where(by.in_(part))).all(), query)
-    return _best_first(hits)
+        rows = session.execute(statement.where(by.in_(keys[start : start + _CHUNK]))).all()
+        hits += _scored(rows, query)
+        if rows:
+            seen.add(_seen(rows))
+    return _best_first(hits), seen.pop() if len(seen) == 1 else None
+
+
+def _seen(rows: Any) -> int | None:
+    return int(rows[0][2]) if rows and rows[0][2] is not None else None
 
 
 def rank_passing(

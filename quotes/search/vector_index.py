@@ -54,7 +54,7 @@ from sqlalchemy.orm import Session
 
 from quotes.meaning.encoder import VECTOR_DTYPE
 from quotes.notices import notice
-from quotes.search.current import current_hits, rank_passing
+from quotes.search.current import checked_hits, rank_passing
 from quotes.store.models import Embedding, Quote, VectorChanges
 from quotes.store.settings import data_dir
 
@@ -157,21 +157,21 @@ def _file_lock(path: Path) -> Iterator[None]:
 
 def open_index(session: Session, model: str, dimension: int) -> Any:
     """The model's index for this database, up to date with its vectors."""
+    return _open(session, model, dimension, change_counter(session)).index
+
+
+def _open(session: Session, model: str, dimension: int, counter: int) -> _Loaded:
+    """The index as of ``counter``: reused, updated on disk, or rebuilt."""
     path = index_path(session, model)
-    counter = change_counter(session)
     with _LOCK:
         loaded = _OPEN.get(path)
         if loaded is not None and loaded.counter == counter:
-            return loaded.index
+            return loaded
         stamp = _read_stamp(path)
-        if stamp is None or stamp.get("counter") != counter or stamp.get("ndim") != dimension:
+        if not _fits(stamp, counter, dimension):
             with _file_lock(path):
                 stamp = _read_stamp(path)  # another process may have just done it
-                if (
-                    stamp is None
-                    or stamp.get("counter") != counter
-                    or stamp.get("ndim") != dimension
-                ):
+                if not _fits(stamp, counter, dimension):
                     stamp = _update(session, model, dimension, path, stamp, counter)
         view = _view(path)
         if view is None:  # unreadable although its stamp matched: rebuild once
@@ -180,8 +180,18 @@ def open_index(session: Session, model: str, dimension: int) -> Any:
             view = _view(path)
             if view is None:
                 raise RuntimeError(f"the vector index {path} cannot be read after a rebuild")
-        _OPEN[path] = _Loaded(view, counter, path.stat().st_mtime_ns)
-        return view
+        loaded = _Loaded(view, counter, path.stat().st_mtime_ns)
+        _OPEN[path] = loaded
+        return loaded
+
+
+def _already_open(session: Session, model: str, dimension: int) -> _Loaded | None:
+    """The index this process opened last, unchecked (see :func:`index_ranking`)."""
+    with _LOCK:
+        loaded = _OPEN.get(index_path(session, model))
+    if loaded is None or loaded.index.ndim != dimension:
+        return None
+    return loaded
 
 
 def _fits(stamp: dict[str, Any] | None, counter: int, dimension: int) -> bool:
@@ -332,23 +342,59 @@ def index_ranking(
     clauses: list[ColumnElement[bool]],
     limit: int,
 ) -> list[tuple[int, float]]:
-    """(quote id, exact cosine) of the best ``limit`` current quotes passing ``clauses``."""
+    """(quote id, exact cosine) of the best ``limit`` current quotes passing ``clauses``.
+
+    An index this process already opened is searched without first reading
+    the change counter: the SQL check of the candidates reads it in the same
+    statement (quotes.search.current.checked_hits), and if vectors changed
+    since the index was brought up to date, it is updated and the search run
+    again. So a warm search costs one statement fewer (one round trip to
+    PostgreSQL), and the index is checked against exactly the rows the check
+    saw, not an earlier snapshot.
+    """
     query = np.ascontiguousarray(query_vector, dtype=np.float32)
-    index = open_index(session, model, int(query.shape[0]))
-    total = len(index)
-    if total == 0 or limit <= 0:
+    dimension = int(query.shape[0])
+    loaded = _already_open(session, model, dimension)
+    if loaded is None:
+        loaded = _open(session, model, dimension, change_counter(session))
+    if limit <= 0:
         return []
     if clauses and _passing_at_most(session, clauses, EXACT_FILTER_ROWS):
         return rank_passing(session, model, clauses, query, limit)
+    while True:
+        hits, seen = _search(session, loaded, query, model, clauses, limit)
+        counter = change_counter(session) if seen is None else seen
+        if counter == loaded.counter:
+            return hits
+        loaded = _open(session, model, dimension, counter)
+
+
+def _search(
+    session: Session,
+    loaded: _Loaded,
+    query: npt.NDArray[np.float32],
+    model: str,
+    clauses: list[ColumnElement[bool]],
+    limit: int,
+) -> tuple[list[tuple[int, float]], int | None]:
+    """The best ``limit`` hits of one index, and the change counter the check saw.
+
+    Exact ranking of every passing row does not depend on the index, so it
+    reports the index's own counter (nothing to recheck).
+    """
+    index = loaded.index
+    total = len(index)
+    if total == 0:
+        return [], None
     wanted = min(max(limit * CANDIDATE_FACTOR, MIN_CANDIDATES), total)
     while True:
         matches = index.search(query, wanted)
         keys = [int(k) for k in matches.keys]
-        hits = current_hits(session, model, clauses, query, Embedding.id, keys)
+        hits, seen = checked_hits(session, model, clauses, query, Embedding.id, keys)
         if len(hits) >= limit or wanted >= total:
-            return hits[:limit]
+            return hits[:limit], seen
         if wanted * 4 > MAX_INDEX_CANDIDATES:
-            return rank_passing(session, model, clauses, query, limit)
+            return rank_passing(session, model, clauses, query, limit), loaded.counter
         wanted = min(wanted * 4, total)
 
 
