@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from quotes.exports.csv_safety import SPREADSHEET_SAFE, CsvStyle
 from quotes.exports.files import atomic_output, check_writable
-from quotes.records.quotes import load_quotes, quote_to_dict
+from quotes.records.documents import quote_documents
 from quotes.search.filters import QuoteFilters, ResolvedFilters, resolve_filters
 from quotes.store.models import Quote, Speaker
 from quotes.vocabulary import Method, choose
@@ -65,9 +65,7 @@ def _iter_resolved(session: Session, resolved: ResolvedFilters) -> Iterator[dict
         .order_by(Speaker.name, Quote.date.is_(None), Quote.date, Quote.id)
     ).all()
     for start in range(0, len(ids), CHUNK):
-        for quote in load_quotes(session, ids[start : start + CHUNK]):
-            yield quote_to_dict(quote)
-        session.expunge_all()
+        yield from quote_documents(session, ids[start : start + CHUNK])
 
 
 def csv_row(quote: dict[str, Any]) -> dict[str, Any]:

@@ -16,10 +16,11 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from quotes.errors import BadInputError, NotFoundError
+from quotes.records.documents import shape
 from quotes.records.sources import attach_source, find_or_create_source, validate_url
 from quotes.records.speakers import resolve_speaker
 from quotes.records.topics import get_topic
-from quotes.store.dates import PartialDate, format_date, optional_date
+from quotes.store.dates import PartialDate, optional_date
 from quotes.store.ids import storable_ids
 from quotes.store.models import (
     Base,
@@ -221,37 +222,15 @@ def get_quote(session: Session, quote_id: int) -> Quote:
 
 
 def quote_to_dict(quote: Quote) -> dict[str, Any]:
-    """The contract's JSON shape of a quote (plus a few extra fields)."""
-    # A person's label first on each topic: it is the one that counts.
-    stances = sorted(quote.stances, key=lambda s: (s.topic.name, s.method != Method.MANUAL))
-    return {
-        "id": quote.id,
-        "text": quote.text,
-        "speaker": quote.speaker.name,
-        "date": format_date(quote.date, quote.date_precision),
-        "date_precision": quote.date_precision,
-        "kind": quote.kind,
-        "context": quote.context,
-        "language": quote.language,
-        "sources": [
-            {"url": link.source.url, "outlet": link.source.outlet, "title": link.source.title}
-            for link in quote.source_links
-        ],
-        "topics": sorted(link.topic.name for link in quote.topic_links),
-        "topic_links": [
-            {"topic": link.topic.name, "origin": link.origin, "confidence": link.confidence}
-            for link in sorted(quote.topic_links, key=lambda link: link.topic.name)
-        ],
-        "stances": [
-            {
-                "topic": s.topic.name,
-                "label": s.label,
-                "score": round(s.score, 4),
-                "method": s.method,
-                "model": s.model,
-                "confidence": None if s.confidence is None else round(s.confidence, 4),
-            }
-            for s in stances
-        ],
-        "created_at": quote.created_at.isoformat(timespec="seconds") if quote.created_at else None,
-    }
+    """The contract's JSON shape of a loaded quote (:func:`quotes.records.documents.shape`).
+
+    For quotes already loaded as objects (after an edit); to read quotes for
+    display use :func:`quotes.records.documents.quote_documents`.
+    """
+    return shape(
+        quote,
+        quote.speaker.name,
+        [(link.source.url, link.source.outlet, link.source.title) for link in quote.source_links],
+        [(link.topic.name, link.origin, link.confidence) for link in quote.topic_links],
+        [(s.topic.name, s.label, s.score, s.method, s.model, s.confidence) for s in quote.stances],
+    )

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quotes.errors import BadInputError
-from quotes.records.quotes import load_quotes, quote_to_dict
+from quotes.records.documents import quote_documents
 from quotes.results import QuoteRecord, SearchHit
 from quotes.search.filters import QuoteFilters, resolve_filters
 from quotes.search.fulltext import text_search
@@ -68,11 +68,9 @@ def search(
 
         least = DEFAULT_MIN_MATCH if min_match is None else min_match
         hits = meaning_search(session, query, resolved.clauses(), limit, mode, embedder, least)
-    quotes = {q.id: q for q in load_quotes(session, [h.quote_id for h in hits])}
+    documents = {d["id"]: d for d in quote_documents(session, [h.quote_id for h in hits])}
     return [
-        SearchHit(
-            QuoteRecord.from_dict(quote_to_dict(quotes[hit.quote_id])), rank, hit.match, hit.snippet
-        )
+        SearchHit(QuoteRecord.from_dict(documents[hit.quote_id]), rank, hit.match, hit.snippet)
         for rank, hit in enumerate(hits, start=1)
     ]
 

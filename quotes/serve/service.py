@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quotes.errors import BadInputError, NotFoundError
-from quotes.records.quotes import add_quote, get_quote, load_quotes, quote_to_dict
+from quotes.records.documents import quote_documents
+from quotes.records.quotes import add_quote, get_quote, quote_to_dict
 from quotes.records.speakers import find_speaker, similar_names, validate_name
 from quotes.records.topics import get_topic, list_topics
 from quotes.search.filters import QuoteFilters
@@ -121,8 +122,8 @@ def browse(
             )
         )
         hits = [
-            {**quote_to_dict(q), "rank": offset + i, "match": None, "snippet": None}
-            for i, q in enumerate(load_quotes(session, ids[:limit]), start=1)
+            {**document, "rank": offset + i, "match": None, "snippet": None}
+            for i, document in enumerate(quote_documents(session, ids[:limit]), start=1)
         ]
     return SearchPage("", "text", hits, offset, limit, len(ids) > limit)
 
@@ -393,7 +394,7 @@ def speaker(database: Database, name: str, *, by: str = "month") -> dict[str, An
                 .limit(PAGE_SIZE)
             )
         )
-        latest = [quote_to_dict(q) for q in load_quotes(session, latest_ids)]
+        latest = quote_documents(session, latest_ids)
         observed = load_observations(
             session, speaker_ids=[person.id], min_confidence=DEFAULT_MIN_CONFIDENCE
         )
@@ -710,11 +711,11 @@ def counts(database: Database) -> dict[str, int]:
 
 def quotes_by_ids(database: Database, ids: Sequence[int]) -> list[dict[str, Any]]:
     with database.session() as session:
-        return [quote_to_dict(q) for q in load_quotes(session, list(ids))]
+        return quote_documents(session, list(ids))
 
 
 def recent(database: Database, limit: int = PAGE_SIZE) -> list[dict[str, Any]]:
     """The most recently recorded statements (the search page before a query)."""
     with database.session() as session:
         ids = list(session.scalars(select(Quote.id).order_by(Quote.id.desc()).limit(limit)))
-        return [quote_to_dict(q) for q in load_quotes(session, ids)]
+        return quote_documents(session, ids)

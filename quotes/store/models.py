@@ -163,7 +163,7 @@ class Quote(Base):
 
     speaker: Mapped[Speaker] = relationship()
     source_links: Mapped[list[QuoteSource]] = relationship(
-        cascade="all, delete-orphan", order_by="QuoteSource.created_at"
+        cascade="all, delete-orphan", order_by="[QuoteSource.created_at, QuoteSource.source_id]"
     )
     topic_links: Mapped[list[QuoteTopic]] = relationship(cascade="all, delete-orphan")
     stances: Mapped[list[StanceAssessment]] = relationship(cascade="all, delete-orphan")
