@@ -13,8 +13,8 @@ first round discarded as warm-up):
   does (the optimised ONNX session, as a long-lived process uses it);
 - ``ranking``: ``index_ranking`` (the HNSW search, the SQL check of the
   candidates with their exact vectors);
-- ``load``: ``load_quotes`` of the 20 hits and their JSON shape, as search
-  returns them;
+- ``load``: the 20 hits' documents (``quote_documents``), as search reads
+  them;
 - ``search``: the public ``search`` call, all of the above and the rest.
 
 For each: median wall ms (p10-p90) per search, the client's CPU ms per
@@ -68,7 +68,7 @@ def main() -> None:
     from sqlalchemy import text
 
     from quotes.meaning.encoder import load_embedder
-    from quotes.records.quotes import load_quotes, quote_to_dict
+    from quotes.records.documents import quote_documents
     from quotes.results import QuoteRecord
     from quotes.search.query import search
     from quotes.search.vector_index import index_ranking
@@ -109,8 +109,8 @@ def main() -> None:
                 timed(
                     "load",
                     lambda h=hits: [
-                        QuoteRecord.from_dict(quote_to_dict(q))
-                        for q in load_quotes(session, [i for i, _ in h])
+                        QuoteRecord.from_dict(d)
+                        for d in quote_documents(session, [i for i, _ in h])
                     ],
                     keep,
                 )

@@ -24,6 +24,7 @@ this check saw without a statement of its own for the counter
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -93,20 +94,46 @@ def checked_hits(
     when SQLite's chunks saw different values: the caller then reads it on
     its own.
     """
-    counter = select(VectorChanges.counter).where(VectorChanges.id == 1).scalar_subquery()
-    statement = _current(model, clauses).add_columns(counter)
-    if session.get_bind().dialect.name == "postgresql":
-        keyed = statement.where(by == any_(bindparam("keys", type_=ARRAY(by.type))))
-        rows = session.execute(keyed, {"keys": keys}).all()
+    postgres = session.get_bind().dialect.name == "postgresql"
+    statement = _check(postgres, by.key)
+    if clauses:
+        statement = statement.where(*clauses)
+    if postgres:
+        rows = session.execute(statement, {"model": model, "keys": keys}).all()
         return _best_first(_scored(rows, query)), _seen(rows)
     hits: list[Hit] = []
     seen: set[int | None] = set()
     for start in range(0, len(keys), _CHUNK):
-        rows = session.execute(statement.where(by.in_(keys[start : start + _CHUNK]))).all()
+        part = keys[start : start + _CHUNK]
+        rows = session.execute(statement, {"model": model, "keys": part}).all()
         hits += _scored(rows, query)
         if rows:
             seen.add(_seen(rows))
     return _best_first(hits), seen.pop() if len(seen) == 1 else None
+
+
+@functools.cache
+def _check(postgres: bool, key: str) -> Select[Any]:
+    """The check of the candidates bound as ``keys`` (values of ``Embedding.<key>``).
+
+    Built once per back end and key with the model and the keys as bound
+    parameters: a warm search then reuses the statement object and its
+    compiled form instead of building and hashing a new one (about 1 ms of
+    client CPU per search on PostgreSQL, with the quotes read the same way:
+    quotes.records.documents).
+    """
+    by: InstrumentedAttribute[int] = getattr(Embedding, key)
+    counter = select(VectorChanges.counter).where(VectorChanges.id == 1).scalar_subquery()
+    if postgres:
+        keyed = by == any_(bindparam("keys", type_=ARRAY(by.type)))
+    else:
+        keyed = by.in_(bindparam("keys", expanding=True))
+    return (
+        select(Embedding.quote_id, Embedding.vector, counter)
+        .join(Quote, Quote.id == Embedding.quote_id)
+        .where(Embedding.model == bindparam("model"), Embedding.content_hash == Quote.text_hash)
+        .where(keyed)
+    )
 
 
 def _seen(rows: Any) -> int | None:
