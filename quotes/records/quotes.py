@@ -192,9 +192,9 @@ def manual_assessment(session: Session, quote_id: int, topic_id: int) -> StanceA
 
 # A quote's speaker, and the source or topic of each of its links, are
 # many-to-one: joined into the query that loads their parent rows, they cost
-# no statement of their own. Four statements load any number of quotes (seven
-# with selectin loads throughout), which is most of a 20-hit text search's own
-# time once the engine has ranked the matches (benchmarks/text_scale.py).
+# no statement of their own. Four statements load any number of quotes as
+# objects (seven with selectin loads throughout). Readers that only show
+# quotes use quotes.records.documents instead: two statements, no objects.
 _LOAD_OPTIONS = (
     joinedload(Quote.speaker),
     selectinload(Quote.source_links).joinedload(QuoteSource.source),
