@@ -17,6 +17,8 @@ from quotes.meaning.encoder import load_embedder, resolve_model_path
 from quotes.meaning.onnx_encoder import (
     MAX_BULK_WORKERS,
     QUICK_QUERIES,
+    RUN_TEXTS,
+    RUN_TOKENS,
     OnnxEmbedder,
     bulk_workers,
     model_files,
@@ -144,6 +146,40 @@ def test_batches_encoded_at_once_give_the_serial_vectors_in_input_order() -> Non
     for index in (0, 1, len(texts) // 2, len(texts) - 1):
         alone = fast.encode([texts[index]])[0]
         assert float(parallel[index] @ alone) >= 0.9999, texts[index]
+
+
+def test_bulk_runs_are_small_token_sorted_and_padded_only_to_their_longest_text() -> None:
+    """Runs of RUN_TEXTS neighbours by token count: little padding, the same vectors."""
+    texts = _test_set()
+    random.Random(7).shuffle(texts)
+    fast = load_embedder(runtime="onnx")
+    assert isinstance(fast, OnnxEmbedder)
+    counts = sorted((len(ids) for ids in fast._tokens(texts)), reverse=True)  # longest first
+    shapes: list[tuple[int, int]] = []
+
+    class Spy:
+        def __init__(self, inner: object) -> None:
+            self.inner = inner
+
+        def get_inputs(self) -> object:
+            return self.inner.get_inputs()  # type: ignore[attr-defined]
+
+        def run(self, names: object, feed: dict[str, np.ndarray]) -> object:
+            shapes.append(feed["input_ids"].shape)
+            return self.inner.run(names, feed)  # type: ignore[attr-defined]
+
+    spied = replace(fast, workers=1, _bulk=Spy(fast._bulk_session()))
+    got = spied.encode(texts, batch_size=64)
+    assert len(shapes) > 5
+    for rows, width in shapes:
+        assert rows <= RUN_TEXTS and (rows == 1 or rows * width <= RUN_TOKENS), (rows, width)
+    # Neighbours by token count pad little, even with a 256-token text among them.
+    assert max(counts) == 256
+    assert sum(rows * width for rows, width in shapes) < 1.1 * sum(counts)
+    whole = replace(fast, run_texts=64, _bulk=None).encode(texts, batch_size=64)
+    assert float((got * whole).sum(axis=1).min()) >= 0.9999
+    reference = load_embedder(runtime="torch").encode(texts, batch_size=64)
+    assert float((got * reference).sum(axis=1).min()) >= 0.999
 
 
 def test_a_process_that_keeps_asking_moves_to_the_optimised_session_with_the_same_vectors() -> None:
