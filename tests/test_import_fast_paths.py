@@ -1,6 +1,6 @@
 """The import's fast paths give what the general rules give.
 
-The batch writer skips the dedup look-up for speakers it has just created,
+The batch writer skips the dedup look-up for speakers the import created,
 inserts a batch speaker by speaker and links sources per distinct cell; the
 validator reads remembered values by the raw cell; the text rules use regular
 expressions and skip the whitespace collapse of clean printable ASCII. Each
@@ -74,7 +74,7 @@ def test_a_repeat_brings_the_only_source_in_the_same_batch(cli: Any, tmp_path: P
 def test_duplicates_within_and_across_batches_with_new_speakers(
     cli: Any, tmp_path: Path, batch: str
 ) -> None:
-    """New speakers skip the look-up only in the batch that creates them."""
+    """New speakers' keys are looked up only if an earlier batch may have written them."""
     rows = [
         "First words.,New Person,,,Outlet A,,,,",
         "Second words.,New Person,,,Outlet A,,,,",
