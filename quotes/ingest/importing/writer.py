@@ -41,7 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from quotes.ingest.importing.bulk import bulk_insert, chunks
+from quotes.ingest.importing.bulk import bulk_insert, chunks, driver_values
 from quotes.ingest.importing.fulltext_batch import fulltext_per_batch
 from quotes.ingest.importing.rows import ImportRow, Sources
 from quotes.ingest.importing.seen import Key, SeenKeys
@@ -281,18 +281,30 @@ class Writer:
             return ()
         columns = ["speaker_id", "text", "text_hash", "date", "date_precision", "kind"]
         columns += ["context", "created_at"]
+        dates = driver_values(self.connection, QUOTES, "date")
+        stamp = driver_values(self.connection, QUOTES, "created_at")[now]
         values = [
-            (key[0], row.text, row.text_hash, row.date, row.precision, row.kind, row.context, now)
+            (
+                key[0],
+                row.text,
+                row.text_hash,
+                dates[row.date],
+                row.precision,
+                row.kind,
+                row.context,
+                stamp,
+            )
             for key, row in new
         ]
+        ready = ("date", "created_at")
         if links and self.connection.dialect.name == "postgresql":
             # Take the ids from the table's sequence first, so COPY needs no lookup after.
             ids = self._next_quote_ids(len(new))
             rows = [(quote_id, *value) for quote_id, value in zip(ids, values, strict=True)]
-            bulk_insert(self.connection, QUOTES, ["id", *columns], rows)
+            bulk_insert(self.connection, QUOTES, ["id", *columns], rows, converted=ready)
             return ids
         top = self._top_quote_id() if links else None
-        bulk_insert(self.connection, QUOTES, columns, values)
+        bulk_insert(self.connection, QUOTES, columns, values, converted=ready)
         if not links:
             return ()
         if top is not None and self._top_quote_id() == top + len(new):
@@ -422,10 +434,12 @@ class Writer:
             for source_id in targets[row.sources]
         }
         present = self._existing_pairs(QUOTE_SOURCES, "source_id", pairs.keys(), fresh)
-        values = [(q, s, now) for q, s in pairs if (q, s) not in present]
+        stamp = driver_values(self.connection, QUOTE_SOURCES, "created_at")[now]
+        values = [(q, s, stamp) for q, s in pairs if (q, s) not in present]
         if not ordered:
             values.sort()
-        bulk_insert(self.connection, QUOTE_SOURCES, ("quote_id", "source_id", "created_at"), values)
+        columns = ("quote_id", "source_id", "created_at")
+        bulk_insert(self.connection, QUOTE_SOURCES, columns, values, converted=("created_at",))
         if len(self.source_ids) > _SOURCE_CACHE_LIMIT:
             self.source_ids.clear()
         return len(values)
