@@ -12,7 +12,7 @@ process, so the set means nothing outside the import that filled it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 #: A quote's dedup key: (speaker id, text hash).
 Key = tuple[int, str]
@@ -35,10 +35,7 @@ class SeenKeys:
             slot = hash(key) & mask
             bits[slot >> 3] |= 1 << (slot & 7)
 
-    def maybe(self, keys: Iterable[Key]) -> Iterator[Key]:
+    def maybe(self, keys: Iterable[Key]) -> list[Key]:
         """The keys that may have been added (every key that was, a few that were not)."""
         bits, mask = self._bits, self._mask
-        for key in keys:
-            slot = hash(key) & mask
-            if bits[slot >> 3] >> (slot & 7) & 1:
-                yield key
+        return [key for key in keys if bits[(slot := hash(key) & mask) >> 3] >> (slot & 7) & 1]

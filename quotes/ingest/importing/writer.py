@@ -117,7 +117,7 @@ class Writer:
     topic_ids: dict[str, int]
     speaker_ids: dict[str, int] = field(default_factory=dict)
     created_speakers: list[str] = field(default_factory=list)
-    #: Ids of the speakers this import created, and the keys it wrote for them.
+    #: Ids of the speakers this import created, and the keys its batches wrote since.
     created_ids: set[int] = field(default_factory=set)
     seen: SeenKeys = field(default_factory=SeenKeys)
     source_ids: dict[tuple[str | None, str | None], int] = field(default_factory=dict)
@@ -161,11 +161,17 @@ class Writer:
                 new, old = _split(firsts, repeats, existing)
                 new_ids = self._insert_quotes(new, now, links=links)
         self._fill_missing(old, existing)
-        created = self.created_ids
-        self.seen.add(k for k in firsts if k[0] in created)
+        if self.created_ids:
+            # Only new speakers' keys are asked about; adding every key of the batch
+            # (a few more false "maybe"s) is cheaper than picking those out.
+            self.seen.add(firsts)
         outcome.added = len(new)
         outcome.merged = len(firsts) - len(new) + len(repeats)
-        linked = [(i, r) for i, (_, r) in zip(new_ids, new, strict=False) if r.has_links]
+        linked = [
+            (i, r)
+            for i, (_, r) in zip(new_ids, new, strict=False)
+            if r.sources or r.topics or r.stances
+        ]
         linked += [(existing[k][0], r) for k, r in old if r.has_links]
         if repeats:
             ids = dict(zip((k for k, _ in new), new_ids, strict=False))
@@ -188,7 +194,7 @@ class Writer:
         if not created:
             return list(firsts)
         ours = [key for key in firsts if key[0] in created]
-        maybe = list(self.seen.maybe(ours))
+        maybe = self.seen.maybe(ours)
         if len(ours) == len(maybe):
             return list(firsts)
         return [key for key in firsts if key[0] not in created] + maybe
