@@ -1,6 +1,6 @@
 """The import's fast paths give what the general rules give.
 
-The batch writer skips the dedup look-up for speakers it has just created,
+The batch writer skips the dedup look-up for speakers the import created,
 inserts a batch speaker by speaker and links sources per distinct cell; the
 validator reads remembered values by the raw cell; the text rules use regular
 expressions and skip the whitespace collapse of clean printable ASCII. Each
@@ -74,7 +74,7 @@ def test_a_repeat_brings_the_only_source_in_the_same_batch(cli: Any, tmp_path: P
 def test_duplicates_within_and_across_batches_with_new_speakers(
     cli: Any, tmp_path: Path, batch: str
 ) -> None:
-    """New speakers skip the look-up only in the batch that creates them."""
+    """New speakers' keys are looked up only if an earlier batch may have written them."""
     rows = [
         "First words.,New Person,,,Outlet A,,,,",
         "Second words.,New Person,,,Outlet A,,,,",
@@ -184,3 +184,23 @@ def test_clean_ascii_shortcut_equals_the_collapse(text: str, stored: str) -> Non
 def test_a_control_character_is_still_refused() -> None:
     with pytest.raises(BadInputError, match="U\\+001F"):
         normalize.clean_text("x\x1fy")
+
+
+def test_imported_dates_are_stored_as_the_orm_stores_them(cli: Any, tmp_path: Path) -> None:
+    """The writer converts each distinct date and the batch's timestamp once (driver_values):
+    the stored values read back exactly like those of a quote added one at a time."""
+    cli.ok("add", "Added by hand.", "--speaker", "Ann Lee", "--date", "2021-05-02")
+    imported(cli, tmp_path, HEADER + "Imported in bulk.,Ann Lee,2021-05-02,,Outlet A,,,,\n")
+    database = open_database(cli.url)
+    with database.engine.connect() as connection:
+        raw = {
+            text: (when, type(created).__name__, len(str(created)) if database.is_sqlite else 0)
+            for text, when, created in connection.exec_driver_sql(
+                "SELECT text, date, created_at FROM quotes"
+            )
+        }
+    assert raw["Imported in bulk."] == raw["Added by hand."]
+    with database.session() as session:
+        dates = {q.text: q.date for q in session.scalars(select(Quote))}
+    assert dates["Imported in bulk."] == dates["Added by hand."]
+    assert dates["Imported in bulk."] is not None
