@@ -170,7 +170,9 @@ def test_the_opened_index_searches_with_the_configured_expansion(
         assert vector_index.open_index(session, "all-MiniLM-L6-v2", 384).expansion_search == 123
 
 
-@pytest.mark.parametrize("other_updated_the_file", [True, False], ids=["file-updated", "file-stale"])
+@pytest.mark.parametrize(
+    "other_updated_the_file", [True, False], ids=["file-updated", "file-stale"]
+)
 def test_a_warm_search_finds_vectors_another_process_added(
     corpus: Database, monkeypatch: pytest.MonkeyPatch, other_updated_the_file: bool
 ) -> None:
