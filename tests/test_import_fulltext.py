@@ -131,3 +131,65 @@ def test_a_dry_run_indexes_nothing(cli: Any, tmp_path: Path) -> None:
             rows = connection.execute(text("SELECT count(*) FROM quotes_fts")).scalar_one()
         assert rows == 0
     _fts_agrees(cli.url)
+
+
+def _completion_spy(
+    monkeypatch: pytest.MonkeyPatch, fail_on: int | None = None
+) -> list[tuple[str, int]]:
+    """Record which thread completes each batch; optionally fail the completion of batch N."""
+    import threading
+    from contextlib import contextmanager
+
+    from quotes.ingest.importing import fulltext_batch
+
+    original = fulltext_batch.fulltext_per_batch
+    seen: list[tuple[str, int]] = []
+
+    @contextmanager
+    def spied(connection: Any) -> Any:
+        with original(connection):
+            yield
+            seen.append((threading.current_thread().name, len(seen) + 1))
+            if fail_on is not None and len(seen) == fail_on:
+                raise Interrupted  # the index fill or the commit failing, after the rows
+
+    monkeypatch.setattr(writer_module, "fulltext_per_batch", spied)
+    return seen
+
+
+def test_batches_complete_on_a_second_thread_while_the_next_is_read(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "rows.csv"
+    _write_csv(path, 350)
+    seen = _completion_spy(monkeypatch)
+    summary = import_file(open_database(cli.url), str(path), ImportOptions(batch_size=100))
+    close_all()
+    assert summary.added == 350
+    assert [n for _, n in seen] == [1, 2, 3, 4]
+    assert all(name.startswith("quotes-import") for name, _ in seen), seen
+    assert len(_search_ids(cli, "statement")) == 350
+    _fts_agrees(cli.url)
+    seen.clear()
+    dry = import_file(open_database(cli.url), str(path), ImportOptions(dry_run=True))
+    close_all()
+    assert dry.merged == 350 and [name for name, _ in seen] == ["MainThread"]  # one transaction
+
+
+def test_a_batch_whose_completion_fails_is_not_kept_and_the_error_reaches_the_caller(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "rows.csv"
+    _write_csv(path, 350)
+    _completion_spy(monkeypatch, fail_on=2)
+    with pytest.raises(Interrupted):
+        import_file(open_database(cli.url), str(path), ImportOptions(batch_size=100))
+    close_all()
+    # Batch 1 committed; batch 2 rolled back with its rows and index entries;
+    # batch 3 never wrote (it waits for batch 2's commit before writing).
+    assert len(_search_ids(cli, "statement")) == 100
+    _fts_agrees(cli.url)
+    monkeypatch.undo()
+    again = json.loads(cli.ok("import", str(path), "--batch-size", "100", "--json").stdout)
+    assert again["added"] == 250 and again["merged"] == 100
+    _fts_agrees(cli.url)

@@ -14,6 +14,7 @@ import gc
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,6 +167,7 @@ def import_file(
         outer = connection.begin() if single else None
         writer = Writer(connection, _topic_ids(connection, single))
         run = _Run(summary, writer, rejects, options.batch_size, single)
+        stack.callback(run.close)  # before the connection closes
         validate = RowValidator(writer.topic_ids, options.date_format)
         columns = values_of.columns
         reach = max(columns.index.values(), default=-1) + 1 if columns is not None else 0
@@ -194,6 +196,7 @@ def import_file(
                     elapsed = time.perf_counter() - started
                     progress(Progress(_position(stream), total, summary.rows, elapsed))
         run.flush()
+        run.settle()
         summary.speakers_created = len(writer.created_speakers)
         if writer.created_speakers:
             summary.similar_speakers = near_duplicates(connection, writer.created_speakers)
@@ -212,7 +215,19 @@ def import_file(
 
 @dataclass
 class _Run:
-    """Collects rows into batches and rejects into the summary and the rejects file."""
+    """Collects rows into batches and rejects into the summary and the rejects file.
+
+    Each batch's rows are written on this thread; its completion (the
+    full-text entries of its rows, the triggers put back, the commit with
+    its WAL checkpoint) runs on a second thread while this one reads and
+    validates the next batch. That completion is mostly SQLite working
+    without Python's lock (one ``INSERT ... SELECT`` into the index, then
+    the commit), so on a machine with a free core it overlaps the parsing
+    instead of following it. Only one batch is ever in completion, and the
+    next batch writes nothing until it has committed (:meth:`settle`), so
+    batches commit in order, the connection is used by one thread at a time,
+    and an interrupted import keeps exactly the batches that committed.
+    """
 
     summary: ImportSummary
     writer: Writer
@@ -220,6 +235,8 @@ class _Run:
     batch_size: int
     single: bool
     batch: list[ImportRow] = field(default_factory=list)
+    completing: Future[None] | None = None
+    completer: ThreadPoolExecutor | None = None
 
     def reject(self, line: int, reason: str, raw: str) -> None:
         self.summary.rejected += 1
@@ -236,15 +253,37 @@ class _Run:
         """Write the batch: in its own transaction, or in the single outer one."""
         if not self.batch:
             return
+        self.settle()
         if self.single:
             outcome = self.writer.write(self.batch)
         else:
-            with self.writer.connection.begin():
-                outcome = self.writer.write(self.batch)
+            finish = ExitStack()
+            with ExitStack() as on_error:
+                finish.enter_context(self.writer.connection.begin())
+                on_error.push(finish)  # closed with the error: rolled back, here
+                outcome = self.writer.write_rows(self.batch, finish)
+                on_error.pop_all()
+            if self.completer is None:
+                self.completer = ThreadPoolExecutor(1, thread_name_prefix="quotes-import")
+            self.completing = self.completer.submit(finish.close)
         self.summary.added += outcome.added
         self.summary.merged += outcome.merged
         self.summary.sources_attached += outcome.sources_attached
         self.batch.clear()
+
+    def settle(self) -> None:
+        """Wait until the batch in completion has committed; raise what it raised."""
+        completing, self.completing = self.completing, None
+        if completing is not None:
+            completing.result()
+
+    def close(self) -> None:
+        """On the way out, error or not: no completion may outlive the connection."""
+        try:
+            self.settle()
+        finally:
+            if self.completer is not None:
+                self.completer.shutdown(wait=True)
 
 
 #: Imports running now in this process (the web app runs them on threads),

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable, Sequence
 from collections.abc import Set as AbstractSet
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -124,10 +125,22 @@ class Writer:
 
     def write(self, rows: Sequence[ImportRow]) -> BatchOutcome:
         """Write one batch inside the caller's transaction."""
+        with ExitStack() as finish:
+            return self.write_rows(rows, finish)
+
+    def write_rows(self, rows: Sequence[ImportRow], finish: ExitStack) -> BatchOutcome:
+        """Write one batch's rows; closing ``finish`` completes the batch.
+
+        What is left on ``finish`` is set-based work over the rows just
+        written (their full-text entries, the suspended triggers put back),
+        inside the caller's transaction. Closing it may happen on another
+        thread while this one reads the next batch (quotes.ingest.importing.run).
+        """
         if not rows:
             return BatchOutcome()
-        with fulltext_per_batch(self.connection), inserts_above_top(self.connection):
-            return self._write(rows)
+        finish.enter_context(fulltext_per_batch(self.connection))
+        finish.enter_context(inserts_above_top(self.connection))
+        return self._write(rows)
 
     def _write(self, rows: Sequence[ImportRow]) -> BatchOutcome:
         outcome = BatchOutcome()
