@@ -146,12 +146,19 @@ def _completion_spy(
     seen: list[tuple[str, int]] = []
 
     @contextmanager
-    def spied(connection: Any) -> Any:
-        with original(connection):
+    def spied(connection: Any, defer: Any = None) -> Any:
+        with original(connection, defer):
             yield
+
+        def record() -> None:
             seen.append((threading.current_thread().name, len(seen) + 1))
             if fail_on is not None and len(seen) == fail_on:
                 raise Interrupted  # the index fill or the commit failing, after the rows
+
+        if defer is None:
+            record()
+        else:
+            defer(record)  # completes the batch with its index fill and commit
 
     monkeypatch.setattr(writer_module, "fulltext_per_batch", spied)
     return seen

@@ -131,16 +131,18 @@ class Writer:
     def write_rows(self, rows: Sequence[ImportRow], finish: ExitStack) -> BatchOutcome:
         """Write one batch's rows; closing ``finish`` completes the batch.
 
-        What is left on ``finish`` is set-based work over the rows just
-        written (their full-text entries, the suspended triggers put back),
-        inside the caller's transaction. Closing it may happen on another
+        What is left on ``finish`` is the full-text entries of the rows just
+        written, one statement inside the caller's transaction (the suspended
+        triggers are back when this returns). Closing it may happen on another
         thread while this one reads the next batch (quotes.ingest.importing.run).
         """
         if not rows:
             return BatchOutcome()
-        finish.enter_context(fulltext_per_batch(self.connection))
-        finish.enter_context(inserts_above_top(self.connection))
-        return self._write(rows)
+        with (
+            fulltext_per_batch(self.connection, finish.callback),
+            inserts_above_top(self.connection),
+        ):
+            return self._write(rows)
 
     def _write(self, rows: Sequence[ImportRow]) -> BatchOutcome:
         outcome = BatchOutcome()
