@@ -218,15 +218,16 @@ class _Run:
     """Collects rows into batches and rejects into the summary and the rejects file.
 
     Each batch's rows are written on this thread; its completion (the
-    full-text entries of its rows, the triggers put back, the commit with
-    its WAL checkpoint) runs on a second thread while this one reads and
-    validates the next batch. That completion is mostly SQLite working
-    without Python's lock (one ``INSERT ... SELECT`` into the index, then
-    the commit), so on a machine with a free core it overlaps the parsing
-    instead of following it. Only one batch is ever in completion, and the
-    next batch writes nothing until it has committed (:meth:`settle`), so
-    batches commit in order, the connection is used by one thread at a time,
-    and an interrupted import keeps exactly the batches that committed.
+    full-text entries of its rows, one ``INSERT ... SELECT``, and the commit
+    with its WAL checkpoint) runs on a second thread while this one reads
+    and validates the next batch. SQLite runs both statements without
+    Python's lock, so on a machine with a free core the completion overlaps
+    the parsing instead of following it (small statements stay on this
+    thread: on the second one each waited for the lock behind the parser).
+    Only one batch is ever in completion, and the next batch writes nothing
+    until it has committed (:meth:`settle`), so batches commit in order, the
+    connection is used by one thread at a time, and an interrupted import
+    keeps exactly the batches that committed.
     """
 
     summary: ImportSummary
