@@ -23,24 +23,20 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
     ColumnElement,
     DateTime,
     Float,
-    Integer,
     String,
-    any_,
-    bindparam,
     cast,
     literal,
     null,
     select,
     union_all,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from quotes.store.dates import format_date
-from quotes.store.ids import storable_ids
+from quotes.store.ids import among_bound_ids, storable_ids
 from quotes.store.models import (
     Quote,
     QuoteSource,
@@ -129,25 +125,13 @@ def quote_documents(session: Session, ids: Sequence[int]) -> list[dict[str, Any]
     return [found[i] for i in ids if i in found]
 
 
-def _among(column: InstrumentedAttribute[int], name: str, postgres: bool) -> Any:
-    """``column`` is one of the ids bound as ``name``: one array parameter on PostgreSQL.
-
-    One parameter keeps the statement text the same for any number of ids,
-    so psycopg prepares it once (quotes.search.current measures why); SQLite
-    expands its ``IN`` list at execution.
-    """
-    if postgres:
-        return column == any_(bindparam(name, type_=ARRAY(Integer)))
-    return column.in_(bindparam(name, expanding=True))
-
-
 @functools.cache
 def _statements(postgres: bool) -> tuple[Any, Any]:
     """The two statements, built once: SQLAlchemy then reuses their compiled form."""
     quotes = (
         select(*_QUOTE_COLUMNS, Speaker.name.label("speaker"))
         .join(Speaker, Speaker.id == Quote.speaker_id)
-        .where(_among(Quote.id, "quote_ids", postgres))
+        .where(among_bound_ids(Quote.id, "quote_ids", postgres))
     )
     return quotes, _linked(postgres)
 
@@ -204,7 +188,7 @@ def _linked(postgres: bool) -> Any:
             QuoteSource.source_id.label("seq"),
         )
         .join(Source, Source.id == QuoteSource.source_id)
-        .where(_among(QuoteSource.quote_id, "source_ids", postgres))
+        .where(among_bound_ids(QuoteSource.quote_id, "source_ids", postgres))
     )
     topics = (
         select(
@@ -220,7 +204,7 @@ def _linked(postgres: bool) -> Any:
             QuoteTopic.topic_id,
         )
         .join(Topic, Topic.id == QuoteTopic.topic_id)
-        .where(_among(QuoteTopic.quote_id, "topic_ids", postgres))
+        .where(among_bound_ids(QuoteTopic.quote_id, "topic_ids", postgres))
     )
     assessed = (
         select(
@@ -236,7 +220,7 @@ def _linked(postgres: bool) -> Any:
             StanceAssessment.id,
         )
         .join(Topic, Topic.id == StanceAssessment.topic_id)
-        .where(_among(StanceAssessment.quote_id, "stance_ids", postgres))
+        .where(among_bound_ids(StanceAssessment.quote_id, "stance_ids", postgres))
     )
     union = union_all(sources, topics, assessed).subquery()
     return select(

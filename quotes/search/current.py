@@ -29,10 +29,11 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import ARRAY, ColumnElement, Select, any_, bindparam, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from quotes.meaning.encoder import VECTOR_DTYPE
+from quotes.store.ids import among_bound_ids
 from quotes.store.models import Embedding, Quote, VectorChanges
 
 #: Candidates checked per SQL statement on SQLite (bound parameters stay well under limits).
@@ -43,12 +44,17 @@ _READ_CHUNK = 20_000
 Hit = tuple[int, float]
 
 
-def _current(model: str, clauses: list[ColumnElement[bool]]) -> Select[int, bytes]:
-    """(quote id, vector) of the model's vectors made from their quote's current text."""
+@functools.cache
+def _current() -> Select[int, bytes]:
+    """(quote id, vector) of the bound ``model``'s vectors made from their quote's current text.
+
+    Built once: every use adds its own conditions to it (SQLAlchemy's
+    ``where`` makes a new statement) and binds ``model`` at execution.
+    """
     return (
         select(Embedding.quote_id, Embedding.vector)
         .join(Quote, Quote.id == Embedding.quote_id)
-        .where(Embedding.model == model, Embedding.content_hash == Quote.text_hash, *clauses)
+        .where(Embedding.model == bindparam("model"), Embedding.content_hash == Quote.text_hash)
     )
 
 
@@ -122,18 +128,9 @@ def _check(postgres: bool, key: str) -> Select[Any]:
     client CPU per search on PostgreSQL, with the quotes read the same way:
     quotes.records.documents).
     """
-    by: InstrumentedAttribute[int] = getattr(Embedding, key)
     counter = select(VectorChanges.counter).where(VectorChanges.id == 1).scalar_subquery()
-    if postgres:
-        keyed = by == any_(bindparam("keys", type_=ARRAY(by.type)))
-    else:
-        keyed = by.in_(bindparam("keys", expanding=True))
-    return (
-        select(Embedding.quote_id, Embedding.vector, counter)
-        .join(Quote, Quote.id == Embedding.quote_id)
-        .where(Embedding.model == bindparam("model"), Embedding.content_hash == Quote.text_hash)
-        .where(keyed)
-    )
+    by: InstrumentedAttribute[int] = getattr(Embedding, key)
+    return _current().add_columns(counter).where(among_bound_ids(by, "keys", postgres))
 
 
 def _seen(rows: Any) -> int | None:
@@ -149,7 +146,7 @@ def rank_passing(
 ) -> list[Hit]:
     """Rank every current vector passing ``clauses`` exactly (for a narrow filter)."""
     best: list[Hit] = []
-    result = session.execute(_current(model, clauses))
+    result = session.execute(_current().where(*clauses), {"model": model})
     while rows := result.fetchmany(_READ_CHUNK):
         best = _best_first(best + _scored(rows, query))[:limit]
     return best
