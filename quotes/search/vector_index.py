@@ -96,8 +96,7 @@ _READ_CHUNK = 20_000
 @dataclass
 class _Loaded:
     index: Any  # usearch.index.Index (a memory-mapped view)
-    counter: int
-    mtime_ns: int
+    counter: int  # the vector change counter the index reflects
 
 
 _OPEN: dict[Path, _Loaded] = {}
@@ -180,7 +179,7 @@ def _open(session: Session, model: str, dimension: int, counter: int) -> _Loaded
             view = _view(path)
             if view is None:
                 raise RuntimeError(f"the vector index {path} cannot be read after a rebuild")
-        loaded = _Loaded(view, counter, path.stat().st_mtime_ns)
+        loaded = _Loaded(view, counter)
         _OPEN[path] = loaded
         return loaded
 
